@@ -113,7 +113,7 @@ async function main(): Promise<void> {
   const [command = 'status', ...args] = process.argv.slice(2);
   switch (command) {
     case 'setup': {
-      const { ok } = await setup();
+      const { ok } = await setup(args);
       process.exitCode = ok ? 0 : 1;
       return;
     }

@@ -20,6 +20,8 @@ export interface Component extends Program {
   readonly startTimeoutMs?: number;
 }
 
+/** A fixed cluster id (base64 of 16 bytes) so a re-format after wiping data keeps client configs valid. */
+const KAFKA_CLUSTER_ID = 'b3JkZXJmbG93LWxvY2FsMA';
 const dataDir = (name: string): string => join(statePaths.data, name);
 const configOut = (name: string, file: string): string => join(statePaths.config, name, file);
 
@@ -30,7 +32,8 @@ export const vars: Vars = {
       TEMPORAL_METRICS_PORT: ports.temporalMetrics,
       KAFKA_PORT: ports.kafka,
       KAFKA_PROXIED_PORT: ports.kafkaProxied,
-      KAFKA_CHAOS_LISTENER_PORT: ports.kafkaChaosUpstream,
+      KAFKA_CHAOS_PORT: ports.kafkaChaosListener,
+      KAFKA_ADVERTISED_PORT: ports.kafkaProxied,
       KAFKA_CONTROLLER_PORT: ports.kafkaController,
       KAFKA_METRICS_PORT: ports.kafkaMetrics,
       SCHEMA_REGISTRY_PORT: ports.schemaRegistry,
@@ -43,7 +46,7 @@ export const vars: Vars = {
       TOXIPROXY_PORT: ports.toxiproxy,
     }),
   ),
-  KAFKA_HOST: host,
+  KAFKA_ADVERTISED_HOST: host,
   KAFKA_DATA_DIR: dataDir('kafka'),
   KAFKA_LOG_DIR: statePaths.logs,
   TEMPO_DATA_DIR: dataDir('tempo'),
@@ -117,7 +120,7 @@ export function components(kafka: () => Kafka): Component[] {
         '-Xmx768m',
         '-XX:+UseG1GC',
         `-Dlog4j2.configurationFile=${configOut('kafka', 'log4j2.yaml')}`,
-        `-Dkafka.logs.dir=${statePaths.logs}`,
+        `-javaagent:${kafkaLibs}/jmx_prometheus_javaagent-1.0.1.jar=${host}:${ports.kafkaMetrics}:${join(repoRoot, 'stack', 'tools', 'kafka', 'jmx-exporter.yaml')}`,
         '-cp',
         `${kafkaLibs}/*`,
         'kafka.Kafka',
@@ -132,7 +135,7 @@ export function components(kafka: () => Kafka): Component[] {
           mkdirSync(dataDir('kafka'), { recursive: true });
           await runLogged(
             'java',
-            ['-cp', `${kafkaLibs}/*`, 'kafka.tools.StorageTool', 'format', '--standalone', '-t', 'orderflow-local-kafka0', '-c', props],
+            ['-cp', `${kafkaLibs}/*`, 'kafka.tools.StorageTool', 'format', '--standalone', '--ignore-formatted', '-t', KAFKA_CLUSTER_ID, '-c', props],
             join(statePaths.logs, 'kafka-format.log'),
           );
         }
@@ -145,13 +148,21 @@ export function components(kafka: () => Kafka): Component[] {
       ],
     },
     {
+      // Apicurio Registry; its ccompat API is the Confluent Schema Registry REST API.
       name: 'schema-registry',
-      command: tools.karapace.bins.karapace,
-      args: [],
-      dependsOn: ['kafka'],
-      probe: { kind: 'http', url: url(ports.schemaRegistry, '/subjects') },
+      command: 'java',
+      args: ['-Xms64m', '-Xmx384m', '-jar', tools.schemaRegistry.bins.jar],
+      env: {
+        QUARKUS_HTTP_HOST: host,
+        QUARKUS_HTTP_PORT: String(ports.schemaRegistry),
+        // H2 on disk, so registered schema ids survive a restart (messages in Kafka carry them).
+        REGISTRY_DATASOURCE_URL: `jdbc:h2:file:${join(dataDir('schema-registry'), 'registry')};DB_CLOSE_ON_EXIT=FALSE`,
+        QUARKUS_LOG_CONSOLE_JSON: 'false',
+      },
+      prepare: () => void mkdirSync(dataDir('schema-registry'), { recursive: true }),
+      probe: { kind: 'http', url: url(ports.schemaRegistry, '/apis/ccompat/v7/subjects') },
       startTimeoutMs: 90_000,
-      endpoints: [{ label: 'Confluent API', url: url(ports.schemaRegistry) }],
+      endpoints: [{ label: 'Confluent API', url: url(ports.schemaRegistry, '/apis/ccompat/v7') }],
     },
     {
       name: 'tempo',

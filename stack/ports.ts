@@ -12,7 +12,7 @@ export const portSpecs = {
   temporalMetrics: { env: 'TEMPORAL_METRICS_PORT', default: 7235, doc: 'Temporal server /metrics' },
   kafka: { env: 'KAFKA_PORT', default: 9092, doc: 'Kafka broker, direct listener' },
   kafkaProxied: { env: 'KAFKA_PROXIED_PORT', default: 19092, doc: 'Kafka through Toxiproxy (clients under chaos)' },
-  kafkaChaosUpstream: { env: 'KAFKA_CHAOS_LISTENER_PORT', default: 29092, doc: 'broker listener behind the Toxiproxy proxy' },
+  kafkaChaosListener: { env: 'KAFKA_CHAOS_LISTENER_PORT', default: 9094, doc: 'broker listener behind the Toxiproxy proxy' },
   kafkaController: { env: 'KAFKA_CONTROLLER_PORT', default: 29093, doc: 'KRaft controller listener' },
   kafkaMetrics: { env: 'KAFKA_METRICS_PORT', default: 7071, doc: 'Kafka JMX exporter /metrics' },
   schemaRegistry: { env: 'SCHEMA_REGISTRY_PORT', default: 8081, doc: 'schema registry (Karapace, Confluent API)' },

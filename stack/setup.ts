@@ -14,9 +14,11 @@ export interface SetupResult {
 const logDir = join(cacheDir, 'logs');
 const logFor = (tool: Tool): string => join(logDir, `${tool.name}-${tool.version}.log`);
 
-export function missingTools(): Tool[] {
-  return Object.values(tools).filter((tool) => !isInstalled(tool));
+export function missingTools(only: readonly string[] = []): Tool[] {
+  return Object.values(tools).filter((tool) => !isInstalled(tool) && (only.length === 0 || only.includes(tool.name)));
 }
+
+const toolNames = (): string[] => Object.values(tools).map((tool) => tool.name);
 
 async function installOne(tool: Tool): Promise<boolean> {
   const started = Date.now();
@@ -32,12 +34,15 @@ async function installOne(tool: Tool): Promise<boolean> {
   }
 }
 
-export async function setup(): Promise<SetupResult> {
+/** Installs what is missing; `only` limits it to the named tools (`npm run setup -- kafka tempo`). */
+export async function setup(only: readonly string[] = []): Promise<SetupResult> {
+  const unknown = only.filter((name) => !toolNames().includes(name));
+  if (unknown.length > 0) throw new Error(`unknown tool ${unknown.join(', ')}; tools: ${toolNames().join(', ')}`);
   mkdirSync(logDir, { recursive: true });
   for (const tool of Object.values(tools)) {
     if (isInstalled(tool)) console.log(`[setup] ${tool.name} ${tool.version}: present in ${tool.dir}`);
   }
-  const missing = missingTools();
+  const missing = missingTools(only);
   const started = Date.now();
   // Go builds are CPU-bound and share the go build cache, so they run one after another; downloads
   // (Maven, PyPI, Debian) run beside them.

@@ -106,8 +106,8 @@ export const versions = {
   tempo: 'TEMPO_VERSION',
   prometheus: '2.42.0+ds-5+deb12u1',
   alertmanager: '0.25.0-1+b4',
-  kafka: 'KAFKA_VERSION',
-  karapace: 'KARAPACE_VERSION',
+  kafka: '4.4.0',
+  schemaRegistry: '2.6.13.Final',
   supervisor: '4.3.0',
 } as const;
 
@@ -165,9 +165,21 @@ export const tools = {
       );
     },
   }),
-  karapace: pythonTool('karapace', versions.karapace, join(repoRoot, 'stack', 'tools', 'karapace', 'requirements.txt'), [
-    'karapace',
-  ]),
+  schemaRegistry: defineTool({
+    name: 'apicurio-registry',
+    version: versions.schemaRegistry,
+    source: 'Maven Central (stack/tools/schema-registry/pom.xml: io.apicurio:apicurio-registry-app, classifier all)',
+    lane: 'other',
+    dir: toolDir('apicurio-registry', versions.schemaRegistry),
+    bins: { jar: join(toolDir('apicurio-registry', versions.schemaRegistry), `apicurio-registry-app-${versions.schemaRegistry}-runner.jar`) },
+    async install({ dir, log }) {
+      await runLogged(
+        'mvn',
+        ['-B', '-q', '-f', join(repoRoot, 'stack', 'tools', 'schema-registry', 'pom.xml'), 'dependency:unpack', `-Dregistry.dir=${dir}`],
+        log,
+      );
+    },
+  }),
   supervisor: pythonTool('supervisor', versions.supervisor, join(repoRoot, 'stack', 'tools', 'supervisor', 'requirements.txt'), [
     'supervisord',
     'supervisorctl',
