@@ -173,6 +173,8 @@ export function components(kafka: () => Kafka): Component[] {
         renderFile(join(repoRoot, 'observability', 'tempo', 'tempo.template.yaml'), configOut('tempo', 'tempo.yaml'), vars);
       },
       probe: { kind: 'http', url: url(ports.tempoHttp, '/ready') },
+      // Tempo 2.8's query frontend can hang on SIGTERM after serving a query; its WAL makes SIGKILL safe.
+      stopWaitSecs: 10,
       startTimeoutMs: 60_000,
       endpoints: [
         { label: 'query / TraceQL', url: url(ports.tempoHttp) },

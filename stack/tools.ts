@@ -99,13 +99,16 @@ function pythonTool<const B extends string>(name: string, version: string, requi
   };
 }
 
+/** What `tempo --version` reports: v2.8.0-rc.0 plus two commits (see stack/tools/tempo/go.mod). */
+const TEMPO_RELEASE = '2.8.0-rc.0-87c2dc380cec';
+
 export const versions = {
   temporal: '1.5.1',
   toxiproxy: '2.12.0',
   k6: '1.8.1',
-  tempo: 'TEMPO_VERSION',
+  tempo: '2.8.0-rc.0-20250529',
   prometheus: '2.42.0+ds-5+deb12u1',
-  alertmanager: '0.25.0-1+b4',
+  alertmanager: '0.28.1',
   kafka: '4.4.0',
   schemaRegistry: '2.6.13.Final',
   supervisor: '4.3.0',
@@ -128,7 +131,9 @@ export const tools = {
     dir: toolDir('tempo', versions.tempo),
     bins: { tempo: join(toolDir('tempo', versions.tempo), 'bin', 'tempo') },
     async install({ dir, log }) {
-      await runLogged('go', ['build', '-o', join(dir, 'bin', 'tempo'), 'github.com/grafana/tempo/cmd/tempo'], log, {
+      const ldflags = `-s -w -X main.Version=${TEMPO_RELEASE} -X main.Revision=${TEMPO_RELEASE.split('-').pop()} -X main.Branch=main`;
+      const args = ['build', '-trimpath', '-ldflags', ldflags, '-o', join(dir, 'bin', 'tempo'), 'github.com/grafana/tempo/cmd/tempo'];
+      await runLogged('go', args, log, {
         cwd: join(repoRoot, 'stack', 'tools', 'tempo'),
         env: goEnv(),
       });
@@ -138,9 +143,10 @@ export const tools = {
     prometheus: 'usr/bin/prometheus',
     promtool: 'usr/bin/promtool',
   }),
-  alertmanager: debianTool('alertmanager', 'prometheus-alertmanager', versions.alertmanager, {
-    alertmanager: 'usr/bin/prometheus-alertmanager',
-    amtool: 'usr/bin/amtool',
+  // Built from the Go module proxy: Debian's 0.25 build looks for its default template under /usr/share.
+  alertmanager: goInstallTool('alertmanager', versions.alertmanager, {
+    alertmanager: `github.com/prometheus/alertmanager/cmd/alertmanager@v${versions.alertmanager}`,
+    amtool: `github.com/prometheus/alertmanager/cmd/amtool@v${versions.alertmanager}`,
   }),
   kafka: defineTool({
     name: 'kafka',

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import * as activities from './fixtures/greeting.activities.ts';
 import type { greetingWorkflow } from './fixtures/greeting.workflow.ts';
 import { uniqueId, urls } from '../support/stack.ts';
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
 
 describe('Temporal dev server', () => {
   it('when a worker polls its task queue, then a started workflow runs to completion and its history is recorded', async () => {
