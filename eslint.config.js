@@ -5,8 +5,14 @@ import tseslint from 'typescript-eslint';
 export default tseslint.config(
   { ignores: ['node_modules/**', '.orderflow/**', 'load/**/*.js', 'eslint.config.js'] },
   js.configs.recommended,
-  ...tseslint.configs.recommendedTypeChecked,
   {
+    // The pre-install bootstrap is plain CommonJS for whatever Node the machine has.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', __dirname: 'readonly', console: 'readonly' } },
+  },
+  ...tseslint.configs.recommendedTypeChecked.map((c) => ({ ...c, files: ['**/*.ts'] })),
+  {
+    files: ['**/*.ts'],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },

@@ -116,8 +116,8 @@ export function components(kafka: () => Kafka): Component[] {
       name: 'kafka',
       command: 'java',
       args: [
-        '-Xms256m',
-        '-Xmx768m',
+        '-Xms128m',
+        '-Xmx512m',
         '-XX:+UseG1GC',
         `-Dlog4j2.configurationFile=${configOut('kafka', 'log4j2.yaml')}`,
         `-javaagent:${kafkaLibs}/jmx_prometheus_javaagent-1.0.1.jar=${host}:${ports.kafkaMetrics}:${join(repoRoot, 'stack', 'tools', 'kafka', 'jmx-exporter.yaml')}`,
