@@ -25,7 +25,7 @@ export default tseslint.config(
   {
     // Workflow code runs in Temporal's deterministic sandbox: no Node builtins, no I/O clients.
     files: ['workflows/**/*.ts'],
-    ignores: ['workflows/**/activities/**', 'workflows/**/worker*.ts', 'workflows/**/*.test.ts'],
+    ignores: ['workflows/activities/**', 'workflows/workers/**', 'workflows/**/*.test.ts', 'workflows/testing/**'],
     rules: {
       'no-restricted-imports': [
         'error',

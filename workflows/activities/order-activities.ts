@@ -1,0 +1,140 @@
+// order-worker's activities: each one calls its downstream service through Toxiproxy and returns only
+// what the workflow needs. Built by a factory so tests inject clients and a store.
+import { ApplicationFailure } from '@temporalio/activity';
+import type { OrderStore } from '../../services/order-api/store.ts';
+import type { Pricing, Reservation, Shipment } from '../order/types.ts';
+import { FailureTypes } from './failures.ts';
+import type { ServiceClient } from './http-client.ts';
+import type { OrderActivities } from './types.ts';
+
+export interface OrderActivityDeps {
+  readonly customer: ServiceClient;
+  readonly inventory: ServiceClient;
+  readonly pricing: ServiceClient;
+  readonly tax: ServiceClient;
+  readonly shipping: ServiceClient;
+  readonly notification: ServiceClient;
+  readonly store: OrderStore;
+}
+
+/** The ADR's reservation TTL: 15 minutes. */
+export const RESERVATION_TTL_SECONDS = 15 * 60;
+
+interface Customer {
+  id: string;
+  eligible: boolean;
+  status: string;
+  reason?: string;
+}
+interface Availability {
+  available: boolean;
+  items: { sku: string; requested: number; available: number }[];
+}
+interface Quote {
+  currency: string;
+  subtotalCents: number;
+  discountCents: number;
+  totalBeforeTaxCents: number;
+}
+interface Tax {
+  jurisdiction: string;
+  taxCents: number;
+}
+
+export function createOrderActivities(deps: OrderActivityDeps): OrderActivities {
+  const enc = encodeURIComponent;
+  return {
+    async validateOrder({ request }) {
+      const customer = await deps.customer.get<Customer>(`/customers/${enc(request.customerId)}`);
+      if (!customer.eligible) {
+        throw ApplicationFailure.nonRetryable(
+          `customer ${customer.id} is not eligible: ${customer.reason ?? customer.status}`,
+          FailureTypes.customerNotEligible,
+          { service: deps.customer.service, injectedFault: false },
+        );
+      }
+      const availability = await deps.inventory.post<Availability>('/availability', { items: request.items });
+      if (!availability.available) {
+        const short = availability.items.filter((i) => i.available < i.requested);
+        throw ApplicationFailure.nonRetryable(
+          `not enough stock: ${short.map((i) => `${i.sku} (${i.available} of ${i.requested})`).join(', ')}`,
+          FailureTypes.outOfStock,
+          { service: deps.inventory.service, injectedFault: false, shortages: short },
+        );
+      }
+    },
+
+    async calculatePricing({ request }): Promise<Pricing> {
+      const quote = await deps.pricing.post<Quote>('/quotes', { items: request.items, couponCode: request.couponCode });
+      const tax = await deps.tax.post<Tax>('/tax', {
+        country: request.shippingAddress.country,
+        postalCode: request.shippingAddress.postalCode,
+        amountCents: quote.totalBeforeTaxCents,
+      });
+      return {
+        currency: quote.currency,
+        subtotalCents: quote.subtotalCents,
+        discountCents: quote.discountCents,
+        taxCents: tax.taxCents,
+        totalCents: quote.totalBeforeTaxCents + tax.taxCents,
+        taxJurisdiction: tax.jurisdiction,
+      };
+    },
+
+    async reserveInventory({ orderId, request }): Promise<Reservation> {
+      // The reservation id is the order id: a retried reserve returns the same hold, never a second one.
+      const r = await deps.inventory.post<Reservation>('/reservations', {
+        reservationId: orderId,
+        items: request.items,
+        ttlSeconds: RESERVATION_TTL_SECONDS,
+      });
+      return { reservationId: r.reservationId, expiresAt: r.expiresAt };
+    },
+
+    async releaseInventoryReservation({ orderId }) {
+      const released = await deps.inventory.postAllowing<{ status: string }>(`/reservations/${enc(orderId)}/release`, {}, [404]);
+      return released ? `reservation ${released.status}` : 'no reservation to release';
+    },
+
+    async createShipment({ orderId, request }): Promise<Shipment> {
+      const s = await deps.shipping.post<Shipment>('/shipments', {
+        shipmentId: orderId,
+        orderId,
+        address: request.shippingAddress,
+        items: request.items,
+      });
+      return { shipmentId: s.shipmentId, trackingNumber: s.trackingNumber, carrier: s.carrier };
+    },
+
+    async cancelShipment({ orderId }) {
+      const cancelled = await deps.shipping.postAllowing<{ status: string }>(`/shipments/${enc(orderId)}/cancel`, {}, [404]);
+      return cancelled ? `shipment ${cancelled.status}` : 'no shipment to cancel';
+    },
+
+    async finalizeOrder({ orderId, request, pricing, payment, shipment }) {
+      // Each part is idempotent, so the activity can retry until all of it has happened.
+      await deps.inventory.post(`/reservations/${enc(orderId)}/commit`);
+      deps.store.markCompleted({ orderId, request, pricing, payment, shipment });
+      await deps.notification.post('/notifications', {
+        notificationId: `${orderId}:confirmation`,
+        orderId,
+        customerId: request.customerId,
+        template: 'order_confirmation',
+        channel: 'email',
+        data: { totalCents: pricing.totalCents, currency: pricing.currency, trackingNumber: shipment.trackingNumber, carrier: shipment.carrier },
+      });
+    },
+
+    async recordOrderFailed({ orderId, request, status, failure, compensations, pricing }) {
+      deps.store.markFailed({ orderId, request, status, failure, compensations, pricing });
+      await deps.notification.post('/notifications', {
+        notificationId: `${orderId}:failure`,
+        orderId,
+        customerId: request.customerId,
+        template: 'order_failed',
+        channel: 'email',
+        data: { reason: failure.type, step: failure.step },
+      });
+    },
+  };
+}

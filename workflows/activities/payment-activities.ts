@@ -1,0 +1,123 @@
+// payment-worker's activities, through the official Stripe SDK: the same code talks to the local
+// Stripe-compatible payment-gateway and, with a real key and no base URL, to Stripe.
+//
+// Idempotency: every Stripe call carries a key derived from the workflow id (= order id) and the call,
+// so retries, replays and worker crashes never create or capture a second payment. The intent is
+// created *unconfirmed* (no money moves), so RefundPayment can find it again by replaying the same
+// create call even when ProcessPayment never returned.
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type Stripe from 'stripe';
+import type { Payment } from '../order/types.ts';
+import { FailureTypes, type DownstreamErrorDetails } from './failures.ts';
+import type { PaymentActivities, PaymentRequest } from './types.ts';
+
+export const PAYMENT_SERVICE = 'payment-gateway';
+
+function idempotencyKey(call: string): string {
+  const workflowId = Context.current().info.workflowExecution?.workflowId;
+  if (!workflowId) throw new Error('payment activities must run inside an order workflow: the key derives from its id');
+  return `${workflowId}:${call}`;
+}
+
+/** Stripe's errors, classified: declines and invalid requests are final, the rest is transient. */
+export function classifyStripeError(err: unknown): Error {
+  const e = err as { type?: string; statusCode?: number; code?: string; decline_code?: string; message?: string };
+  if (typeof e.type !== 'string' || !e.type.startsWith('Stripe')) return err as Error;
+  const details: DownstreamErrorDetails & { declineCode?: string } = {
+    service: PAYMENT_SERVICE,
+    status: e.statusCode,
+    code: e.code,
+    injectedFault: e.code === 'INJECTED_FAULT',
+    declineCode: e.decline_code,
+  };
+  const text = `${PAYMENT_SERVICE}: ${e.message ?? e.type}`;
+  switch (e.type) {
+    case 'StripeCardError':
+      return ApplicationFailure.nonRetryable(`payment declined (${e.decline_code ?? e.code}): ${e.message}`, FailureTypes.paymentDeclined, details);
+    case 'StripeInvalidRequestError':
+    case 'StripeIdempotencyError':
+    case 'StripeAuthenticationError':
+    case 'StripePermissionError':
+      return ApplicationFailure.nonRetryable(text, FailureTypes.paymentRejected, details);
+    default: // StripeAPIError, StripeConnectionError, StripeRateLimitError: retry
+      return ApplicationFailure.retryable(text, FailureTypes.downstreamUnavailable, details);
+  }
+}
+
+async function stripeCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw classifyStripeError(err);
+  }
+}
+
+function createParams(req: PaymentRequest): Stripe.PaymentIntentCreateParams {
+  return {
+    amount: req.amountCents,
+    currency: req.currency,
+    payment_method: req.paymentMethod,
+    capture_method: 'manual',
+    description: `orderflow order ${req.orderId}`,
+    metadata: { order_id: req.orderId, customer_id: req.customerId },
+  };
+}
+
+export function createPaymentActivities(deps: { readonly stripe: Stripe }): PaymentActivities {
+  const { stripe } = deps;
+  const findIntent = (req: PaymentRequest): Promise<Stripe.PaymentIntent> =>
+    stripeCall(() => stripe.paymentIntents.create(createParams(req), { idempotencyKey: idempotencyKey('payment-intent') }));
+
+  return {
+    /** Create, confirm (authorize) and capture the full amount. */
+    async processPayment(req): Promise<Payment> {
+      let intent = await findIntent(req);
+      if (intent.status === 'requires_confirmation' || intent.status === 'requires_payment_method') {
+        intent = await stripeCall(() =>
+          stripe.paymentIntents.confirm(intent.id, { payment_method: req.paymentMethod }, { idempotencyKey: idempotencyKey('confirm') }),
+        );
+      }
+      if (intent.status === 'requires_capture') {
+        intent = await stripeCall(() =>
+          stripe.paymentIntents.capture(intent.id, { amount_to_capture: req.amountCents }, { idempotencyKey: idempotencyKey('capture') }),
+        );
+      }
+      if (intent.status !== 'succeeded') {
+        throw ApplicationFailure.nonRetryable(`payment intent ${intent.id} ended ${intent.status}`, FailureTypes.paymentRejected, {
+          service: PAYMENT_SERVICE,
+          injectedFault: false,
+        });
+      }
+      return {
+        paymentIntentId: intent.id,
+        chargeId: typeof intent.latest_charge === 'string' ? intent.latest_charge : intent.latest_charge?.id,
+        amountCents: intent.amount_received,
+        currency: intent.currency,
+      };
+    },
+
+    /** Full refund of whatever was captured; an authorization that was never captured is released. */
+    async refundPayment(req) {
+      const { id } = await findIntent(req);
+      const intent = await stripeCall(() => stripe.paymentIntents.retrieve(id));
+      switch (intent.status) {
+        case 'succeeded': {
+          const refund = await stripeCall(() =>
+            stripe.refunds.create(
+              { payment_intent: intent.id, reason: 'requested_by_customer', metadata: { order_id: req.orderId } },
+              { idempotencyKey: idempotencyKey('refund') },
+            ),
+          );
+          return `refunded ${refund.amount} ${refund.currency} (${refund.id})`;
+        }
+        case 'canceled':
+          return `payment intent ${intent.id} already cancelled: nothing charged`;
+        default: {
+          // Authorized but not captured, or never confirmed: cancel it so no charge can follow.
+          await stripeCall(() => stripe.paymentIntents.cancel(intent.id, {}, { idempotencyKey: idempotencyKey('cancel') }));
+          return `payment intent ${intent.id} cancelled from ${intent.status}: nothing charged`;
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,2 @@
+// The workflow bundle's entry point (Worker `workflowsPath`).
+export { ProcessOrderWorkflow } from './order/workflow.ts';

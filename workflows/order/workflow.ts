@@ -1,0 +1,188 @@
+// ProcessOrderWorkflow: ADR-0047's order saga. Steps run in ADR order; from ReserveInventory on, each
+// step registers its compensation *before* it runs (its effect may land even when the activity reports
+// a timeout), and any failure or cancellation runs the registered compensations in reverse order.
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  log,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { FraudActivities, OrderActivities, PaymentActivities, PaymentRequest } from '../activities/types.ts';
+import { orderStateQuery, reviewDecisionUpdate } from './definitions.ts';
+import * as policy from './policies.ts';
+import type { OrderOutcome, OrderState, ProcessOrderInput, ReviewDecision, StepName } from './types.ts';
+
+const { validateOrder } = proxyActivities<OrderActivities>(policy.validateOrderOptions);
+const { calculatePricing } = proxyActivities<OrderActivities>(policy.calculatePricingOptions);
+const { reserveInventory } = proxyActivities<OrderActivities>(policy.reserveInventoryOptions);
+const { createShipment } = proxyActivities<OrderActivities>(policy.createShipmentOptions);
+const { finalizeOrder, recordOrderFailed } = proxyActivities<OrderActivities>(policy.finalizeOrderOptions);
+const { releaseInventoryReservation, cancelShipment } = proxyActivities<OrderActivities>(policy.compensationOptions);
+const { runFraudCheck } = proxyActivities<FraudActivities>(policy.runFraudCheckOptions);
+const { recordReviewDecision } = proxyActivities<FraudActivities>(policy.recordReviewOptions);
+const { processPayment } = proxyActivities<PaymentActivities>(policy.processPaymentOptions);
+const { refundPayment } = proxyActivities<PaymentActivities>(policy.refundPaymentOptions);
+
+/** Failure types the workflow itself raises (activities raise theirs, see activities/failures.ts). */
+export const WorkflowFailureTypes = {
+  fraudRejected: 'FraudRejected',
+  reviewRejected: 'ReviewRejected',
+  reviewDeadlineExceeded: 'ReviewDeadlineExceeded',
+  cancelled: 'OrderCancelled',
+} as const;
+
+interface Compensation {
+  readonly step: StepName;
+  run(): Promise<string>;
+}
+
+export async function ProcessOrderWorkflow(input: ProcessOrderInput): Promise<OrderOutcome> {
+  const { orderId, request } = input;
+  const state: OrderState = { orderId, status: 'received', timeline: [], compensations: [] };
+  let review: ReviewDecision | undefined;
+
+  setHandler(orderStateQuery, () => state);
+  setHandler(
+    reviewDecisionUpdate,
+    async (decision) => {
+      review = decision;
+      await condition(() => state.status !== 'awaiting_review');
+      return state.status;
+    },
+    {
+      validator: (decision) => {
+        if (state.status !== 'awaiting_review') throw new Error(`order ${orderId} is ${state.status}, not awaiting_review`);
+        if (decision.decision !== 'approve' && decision.decision !== 'reject') throw new Error('decision must be approve or reject');
+        if (!decision.reviewer) throw new Error('reviewer is required');
+      },
+    },
+  );
+
+  const now = (): string => new Date().toISOString(); // workflow time: deterministic on replay
+  async function step<T>(name: StepName, status: OrderState['status'], run: () => Promise<T>): Promise<T> {
+    state.status = status;
+    state.timeline.push({ step: name, status: 'started', at: now() });
+    try {
+      const result = await run();
+      state.timeline.push({ step: name, status: 'completed', at: now() });
+      return result;
+    } catch (err) {
+      state.timeline.push({ step: name, status: 'failed', at: now(), detail: describe(err) });
+      state.failure ??= { step: name, type: failureType(err), message: describe(err) };
+      throw err;
+    }
+  }
+
+  const compensations: Compensation[] = [];
+  try {
+    await step('ValidateOrder', 'validating', () => validateOrder({ orderId, request }));
+    const pricing = await step('CalculatePricing', 'pricing', () => calculatePricing({ orderId, request }));
+    state.pricing = pricing;
+
+    const fraud = await step('RunFraudCheck', 'fraud_check', () => runFraudCheck({ orderId, request, pricing }));
+    state.fraud = fraud;
+    if (fraud.decision === 'review') {
+      await step('HumanReview', 'awaiting_review', async () => {
+        const timeout = `${input.reviewTimeoutSeconds ?? policy.DEFAULT_REVIEW_TIMEOUT_SECONDS} seconds`;
+        // Deadline outcome: reject. An unreviewed high-risk order is never charged; the customer is
+        // told and can order again, which is cheaper than a chargeback.
+        if (!(await condition(() => review !== undefined, timeout))) {
+          throw ApplicationFailure.nonRetryable(`no review decision within ${timeout}`, WorkflowFailureTypes.reviewDeadlineExceeded);
+        }
+        state.review = review;
+        await recordReviewDecision({ orderId, review: review! });
+        if (review!.decision === 'reject') {
+          throw ApplicationFailure.nonRetryable(`rejected by reviewer ${review!.reviewer}`, WorkflowFailureTypes.reviewRejected);
+        }
+      });
+    } else if (fraud.decision === 'reject') {
+      const message = `fraud check rejected the order: ${fraud.reasons.join(', ') || 'high fraud risk'}`;
+      state.failure = { step: 'RunFraudCheck', type: WorkflowFailureTypes.fraudRejected, message };
+      throw ApplicationFailure.nonRetryable(message, WorkflowFailureTypes.fraudRejected);
+    }
+
+    compensations.push({ step: 'ReleaseInventoryReservation', run: () => releaseInventoryReservation({ orderId }) });
+    state.reservation = await step('ReserveInventory', 'reserving_inventory', () => reserveInventory({ orderId, request }));
+
+    const paymentRequest: PaymentRequest = {
+      orderId,
+      customerId: request.customerId,
+      amountCents: pricing.totalCents,
+      currency: pricing.currency,
+      paymentMethod: request.paymentMethod,
+    };
+    compensations.push({ step: 'RefundPayment', run: () => refundPayment(paymentRequest) });
+    const payment = await step('ProcessPayment', 'processing_payment', () => processPayment(paymentRequest));
+    state.payment = payment;
+
+    compensations.push({ step: 'CancelShipment', run: () => cancelShipment({ orderId }) });
+    const shipment = await step('CreateShipment', 'creating_shipment', () => createShipment({ orderId, request }));
+    state.shipment = shipment;
+
+    await step('FinalizeOrder', 'finalizing', () => finalizeOrder({ orderId, request, pricing, payment, shipment }));
+    state.status = 'completed';
+    return outcome(state);
+  } catch (err) {
+    if (isCancellation(err)) {
+      state.failure ??= { step: lastStep(state), type: WorkflowFailureTypes.cancelled, message: 'order cancelled' };
+    }
+    // Compensations and the failure record must run to the end even when the workflow is cancelled.
+    await CancellationScope.nonCancellable(async () => {
+      if (compensations.length > 0) state.status = 'compensating';
+      for (const compensation of compensations.reverse()) {
+        try {
+          const detail = await compensation.run();
+          state.compensations.push({ step: compensation.step, outcome: 'completed', detail });
+        } catch (compErr) {
+          log.error('compensation failed', { orderId, step: compensation.step, error: describe(compErr) });
+          state.compensations.push({ step: compensation.step, outcome: 'failed', detail: describe(compErr) });
+        }
+      }
+      const compensationFailed = state.compensations.some((c) => c.outcome === 'failed');
+      const status = compensationFailed ? 'compensation_failed' : 'failed';
+      state.timeline.push({ step: 'RecordOrderFailed', status: 'started', at: now() });
+      await recordOrderFailed({
+        orderId,
+        request,
+        status,
+        failure: state.failure ?? { step: lastStep(state), type: failureType(err), message: describe(err) },
+        compensations: state.compensations,
+        pricing: state.pricing,
+      });
+      state.timeline.push({ step: 'RecordOrderFailed', status: 'completed', at: now() });
+      state.status = status;
+    });
+    // Recorded and compensated: the workflow now fails with the original cause, so the Temporal UI,
+    // its failure type and `diagnose` all show why.
+    log.info('order failed', { orderId, status: state.status, failure: state.failure, workflowId: workflowInfo().workflowId });
+    throw err;
+  }
+}
+
+function outcome(state: OrderState): OrderOutcome {
+  const { orderId, status, pricing, payment, shipment, failure, compensations } = state;
+  return { orderId, status, pricing, payment, shipment, failure, compensations };
+}
+
+function lastStep(state: OrderState): StepName {
+  return state.timeline.at(-1)?.step ?? 'ValidateOrder';
+}
+
+/** The stable type of a failure: the activity's ApplicationFailure type, or the timeout/retry cause. */
+function failureType(err: unknown): string {
+  if (isCancellation(err)) return WorkflowFailureTypes.cancelled;
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure && cause.type) return cause.type;
+  if (cause && typeof cause === 'object' && 'name' in cause && typeof cause.name === 'string') return cause.name;
+  return 'UnknownFailure';
+}
+
+function describe(err: unknown): string {
+  if (err instanceof ActivityFailure && err.cause) return err.cause.message;
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,15 @@
+// fraud-worker: RunFraudCheck on its own task queue, so fraud checking scales apart from the rest.
+import { createFraudActivities } from '../activities/fraud-activities.ts';
+import { TASK_QUEUES } from '../order/definitions.ts';
+import { downstreamClient, loadWorkerConfig } from './config.ts';
+import { runWorker } from './run-worker.ts';
+
+const config = loadWorkerConfig('fraud-worker');
+
+await runWorker({
+  address: config.TEMPORAL_ADDRESS,
+  namespace: config.TEMPORAL_NAMESPACE,
+  taskQueue: TASK_QUEUES.fraud,
+  maxConcurrentActivityTaskExecutions: config.MAX_CONCURRENT_ACTIVITIES,
+  activities: createFraudActivities({ fraud: downstreamClient('fraud') }),
+});

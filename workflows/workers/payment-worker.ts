@@ -1,0 +1,26 @@
+// payment-worker: ProcessPayment and RefundPayment on the `payments` task queue, through the Stripe SDK.
+import Stripe from 'stripe';
+import { createPaymentActivities } from '../activities/payment-activities.ts';
+import { TASK_QUEUES } from '../order/definitions.ts';
+import { loadWorkerConfig } from './config.ts';
+import { runWorker } from './run-worker.ts';
+
+const config = loadWorkerConfig('payment-worker');
+
+function stripeClient(): Stripe {
+  // No retries inside the SDK: Temporal's retry policy (2 attempts) is the one retry budget.
+  const base = config.STRIPE_API_BASE ? new URL(config.STRIPE_API_BASE) : undefined;
+  return new Stripe(config.STRIPE_API_KEY, {
+    maxNetworkRetries: 0,
+    timeout: 25_000,
+    ...(base ? { host: base.hostname, port: base.port, protocol: base.protocol === 'https:' ? 'https' : 'http' } : {}),
+  });
+}
+
+await runWorker({
+  address: config.TEMPORAL_ADDRESS,
+  namespace: config.TEMPORAL_NAMESPACE,
+  taskQueue: TASK_QUEUES.payments,
+  maxConcurrentActivityTaskExecutions: config.MAX_CONCURRENT_ACTIVITIES,
+  activities: createPaymentActivities({ stripe: stripeClient() }),
+});
