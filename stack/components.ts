@@ -1,6 +1,6 @@
 // The native stack: one entry per process, with how to start it, how to know it is ready and where to
 // reach it. Configs are rendered from templates in the repo into the state folder at start.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Kafka } from 'kafkajs';
 import { host, ports } from './ports.ts';
@@ -10,6 +10,7 @@ import { type Probe } from './probes.ts';
 import { type Program } from './supervisor.ts';
 import { tools } from './tools.ts';
 import { runLogged } from './exec.ts';
+import { proxyDefinitions } from '../chaos/proxies.ts';
 
 export interface Component extends Program {
   readonly probe: Probe;
@@ -235,7 +236,8 @@ export function components(kafka: () => Kafka): Component[] {
         '-runtime-metrics',
       ],
       prepare: () => {
-        renderFile(join(repoRoot, 'chaos', 'toxiproxy.template.json'), configOut('toxiproxy', 'proxies.json'), vars);
+        mkdirSync(join(statePaths.config, 'toxiproxy'), { recursive: true });
+        writeFileSync(configOut('toxiproxy', 'proxies.json'), JSON.stringify(proxyDefinitions(), null, 2));
       },
       probe: { kind: 'http', url: url(ports.toxiproxy, '/version') },
       endpoints: [{ label: 'API', url: url(ports.toxiproxy) }],

@@ -2,6 +2,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { host, ports } from './ports.ts';
 import { components, type Component } from './components.ts';
+import { appComponents } from './apps.ts';
 import { describeProbe, probeOnce, waitReady } from './probes.ts';
 import {
   ctl,
@@ -24,7 +25,7 @@ const kafkaClient = (): Kafka =>
     connectionTimeout: 2000,
   });
 
-export const stackComponents = (): Component[] => components(kafkaClient);
+export const stackComponents = (): Component[] => [...components(kafkaClient), ...appComponents()];
 
 export class ComponentFailure extends Error {
   readonly component: string;

@@ -58,6 +58,8 @@ function createParams(req: PaymentRequest): Stripe.PaymentIntentCreateParams {
     currency: req.currency,
     payment_method: req.paymentMethod,
     capture_method: 'manual',
+    // Server-side confirmation with no return_url: redirect-based methods are excluded, as Stripe requires.
+    automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
     description: `orderflow order ${req.orderId}`,
     metadata: { order_id: req.orderId, customer_id: req.customerId },
   };
@@ -102,13 +104,17 @@ export function createPaymentActivities(deps: { readonly stripe: Stripe }): Paym
       const intent = await stripeCall(() => stripe.paymentIntents.retrieve(id));
       switch (intent.status) {
         case 'succeeded': {
-          const refund = await stripeCall(() =>
-            stripe.refunds.create(
+          try {
+            const refund = await stripe.refunds.create(
               { payment_intent: intent.id, reason: 'requested_by_customer', metadata: { order_id: req.orderId } },
               { idempotencyKey: idempotencyKey('refund') },
-            ),
-          );
-          return `refunded ${refund.amount} ${refund.currency} (${refund.id})`;
+            );
+            return `refunded ${refund.amount} ${refund.currency} (${refund.id})`;
+          } catch (err) {
+            // Refunded in full already (by an operator, say): the compensation's goal holds.
+            if ((err as { code?: string }).code === 'charge_already_refunded') return `payment intent ${intent.id} already refunded`;
+            throw classifyStripeError(err);
+          }
         }
         case 'canceled':
           return `payment intent ${intent.id} already cancelled: nothing charged`;

@@ -55,7 +55,7 @@ export async function ProcessOrderWorkflow(input: ProcessOrderInput): Promise<Or
       return state.status;
     },
     {
-      validator: (decision) => {
+      validator: (decision: ReviewDecision) => {
         if (state.status !== 'awaiting_review') throw new Error(`order ${orderId} is ${state.status}, not awaiting_review`);
         if (decision.decision !== 'approve' && decision.decision !== 'reject') throw new Error('decision must be approve or reject');
         if (!decision.reviewer) throw new Error('reviewer is required');

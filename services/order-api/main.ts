@@ -1,0 +1,43 @@
+// order-api: accepts orders (idempotently), reports their status, takes review decisions.
+import { join } from 'node:path';
+import { z } from 'zod';
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig, port, str } from '../kit/config.ts';
+import { serve } from '../kit/http.ts';
+import { statePaths } from '../../stack/paths.ts';
+import { buildApp } from './app.ts';
+import { createOrders } from './orders.ts';
+import { OrderStore } from './store.ts';
+
+const config = loadConfig('order-api', {
+  HOST: str('127.0.0.1'),
+  PORT: port(8080),
+  TEMPORAL_ADDRESS: str('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: str('default'),
+  ORDERS_DB: str(join(statePaths.data, 'services', 'orders.db')),
+  /** How long a flagged order waits for a reviewer; then it is rejected (never charged). */
+  REVIEW_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(24 * 60 * 60),
+  LOG_LEVEL: str('info'),
+});
+
+const store = OrderStore.open(config.ORDERS_DB);
+// Lazy: order-api starts (and answers 503) while Temporal is down, and recovers when it is back.
+const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
+const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+
+const app = buildApp({
+  orders: createOrders({ store, temporal, reviewTimeoutSeconds: config.REVIEW_TIMEOUT_SECONDS }),
+  logLevel: config.LOG_LEVEL,
+  ready: async () => {
+    await connection.withDeadline(Date.now() + 2000, () => connection.workflowService.getSystemInfo({}));
+  },
+});
+
+await serve(app, {
+  host: config.HOST,
+  port: config.PORT,
+  onClose: async () => {
+    await connection.close();
+    store.close();
+  },
+});

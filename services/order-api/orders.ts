@@ -1,0 +1,157 @@
+// The order use cases of order-api: accept an order exactly once, report where it is, take a reviewer's
+// decision. Temporal is the source of truth while an order runs; the store holds the record.
+import { createHash, randomUUID } from 'node:crypto';
+import { trace } from '@opentelemetry/api';
+import {
+  isGrpcServiceError,
+  ServiceError,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
+import { AppError, notFound } from '../kit/errors.ts';
+import { orderStateQuery, reviewDecisionUpdate, TASK_QUEUES, WORKFLOW_TYPE } from '../../workflows/order/definitions.ts';
+import { TERMINAL_STATUSES, type OrderRequest, type OrderState, type ProcessOrderInput, type ReviewDecision } from '../../workflows/order/types.ts';
+import type { OrderRecord, OrderStore } from './store.ts';
+
+export interface OrdersDeps {
+  readonly store: OrderStore;
+  readonly temporal: Client;
+  readonly reviewTimeoutSeconds: number;
+}
+
+export interface Accepted {
+  readonly orderId: string;
+  readonly workflowId: string;
+  readonly traceId: string | null;
+  readonly status: string;
+  readonly duplicate: boolean;
+}
+
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+/** Canonical JSON (sorted keys), so the same order in another key order has the same hash. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Same customer + same Idempotency-Key = same order id = same workflow: duplicates return the same order. */
+export function orderIdFor(customerId: string, idempotencyKey: string | undefined): string {
+  return idempotencyKey ? `ord_${sha256(`${customerId}\n${idempotencyKey}`).slice(0, 26)}` : `ord_${randomUUID().replaceAll('-', '')}`;
+}
+
+/** Temporal down or unreachable: the API accepts nothing rather than half-accepting. */
+export function isTemporalUnavailable(err: unknown): boolean {
+  if (err instanceof ServiceError) return isTemporalUnavailable(err.cause) || /unavailable|connect|deadline/i.test(err.message);
+  if (isGrpcServiceError(err)) return (err.code as number) === 14 || (err.code as number) === 4; // UNAVAILABLE, DEADLINE_EXCEEDED
+  return err instanceof Error && /ECONNREFUSED|connect|transport/i.test(err.message);
+}
+
+const temporalUnavailable = (err: unknown): AppError =>
+  new AppError('TEMPORAL_UNAVAILABLE', 503, `the order workflow engine is unreachable: ${(err as Error).message}`);
+
+export function createOrders(deps: OrdersDeps) {
+  const { store, temporal } = deps;
+
+  async function liveState(orderId: string): Promise<OrderState | undefined> {
+    try {
+      return await temporal.workflow.getHandle(orderId).query(orderStateQuery);
+    } catch {
+      return undefined; // no worker to answer, or Temporal down: the stored record still answers
+    }
+  }
+
+  return {
+    async submit(request: OrderRequest, idempotencyKey: string | undefined): Promise<Accepted> {
+      const orderId = orderIdFor(request.customerId, idempotencyKey);
+      const requestHash = sha256(canonical(request));
+      const existing = store.get(orderId);
+      if (existing && existing.requestHash !== requestHash && existing.requestHash !== '') {
+        throw new AppError('IDEMPOTENCY_KEY_REUSED', 422, 'this Idempotency-Key was already used for a different order');
+      }
+      const input: ProcessOrderInput = { orderId, request, reviewTimeoutSeconds: deps.reviewTimeoutSeconds };
+      let duplicate = existing !== undefined;
+      try {
+        await temporal.workflow.start(WORKFLOW_TYPE, {
+          taskQueue: TASK_QUEUES.orders,
+          workflowId: orderId,
+          args: [input],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        });
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) duplicate = true;
+        else if (isTemporalUnavailable(err)) throw temporalUnavailable(err);
+        else throw err;
+      }
+      const traceId = trace.getActiveSpan()?.spanContext().traceId ?? null;
+      const { created, order } = store.create({ orderId, workflowId: orderId, idempotencyKey: idempotencyKey ?? null, requestHash, request, traceId });
+      return { orderId, workflowId: order.workflowId, traceId: order.traceId, status: order.status, duplicate: duplicate || !created };
+    },
+
+    async get(orderId: string) {
+      const record = store.get(orderId);
+      const state = await liveState(orderId);
+      if (!record && !state) throw notFound('order', orderId);
+      return present(orderId, record, state);
+    },
+
+    async review(orderId: string, decision: ReviewDecision) {
+      if (!store.get(orderId)) throw notFound('order', orderId);
+      try {
+        const status = await temporal.workflow.getHandle(orderId).executeUpdate(reviewDecisionUpdate, { args: [decision] });
+        return { orderId, status };
+      } catch (err) {
+        if (err instanceof WorkflowUpdateFailedError) {
+          throw new AppError('ORDER_NOT_AWAITING_REVIEW', 409, err.cause?.message ?? err.message);
+        }
+        if (err instanceof WorkflowNotFoundError) throw notFound('order', orderId);
+        if (isTemporalUnavailable(err)) throw temporalUnavailable(err);
+        // Updates to a closed workflow are refused by the server: the order is no longer reviewable.
+        if (/completed|closed|not found/i.test((err as Error).message)) {
+          throw new AppError('ORDER_NOT_AWAITING_REVIEW', 409, `order ${orderId} is not awaiting review`);
+        }
+        throw err;
+      }
+    },
+  };
+}
+
+export type Orders = ReturnType<typeof createOrders>;
+
+/** The order as GET /orders/:id shows it: live workflow state while it runs, the record once it ended. */
+function present(orderId: string, record: OrderRecord | undefined, state: OrderState | undefined) {
+  const terminal = record && TERMINAL_STATUSES.includes(record.status);
+  const status = terminal ? record.status : (state?.status ?? record?.status ?? 'received');
+  const pricing = state?.pricing ?? record?.pricing ?? null;
+  return {
+    orderId,
+    workflowId: record?.workflowId ?? orderId,
+    status,
+    customerId: record?.customerId ?? null,
+    items: record?.request.items ?? [],
+    totals: pricing
+      ? { currency: pricing.currency, subtotalCents: pricing.subtotalCents, discountCents: pricing.discountCents, taxCents: pricing.taxCents, totalCents: pricing.totalCents }
+      : null,
+    fraud: state?.fraud ?? null,
+    review: state?.review ?? null,
+    paymentIntentId: state?.payment?.paymentIntentId ?? record?.paymentIntentId ?? null,
+    trackingNumber: state?.shipment?.trackingNumber ?? record?.trackingNumber ?? null,
+    carrier: state?.shipment?.carrier ?? record?.carrier ?? null,
+    failure: state?.failure ?? record?.failure ?? null,
+    compensations: state?.compensations ?? record?.compensations ?? [],
+    timeline: state?.timeline ?? [],
+    traceId: record?.traceId ?? null,
+    createdAt: record?.createdAt ?? null,
+    updatedAt: record?.updatedAt ?? null,
+  };
+}

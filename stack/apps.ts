@@ -1,0 +1,92 @@
+// orderflow's own processes on the local stack: the downstream services, order-api and the three
+// Temporal workers. Each is a Node 24 process under supervisord, ready when it answers (services) or
+// when its task queue has pollers (workers).
+import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
+import protoPackage from '@temporalio/proto';
+import { downstream } from '../services/registry.ts';
+import { TASK_QUEUES } from '../workflows/order/definitions.ts';
+import { type Component } from './components.ts';
+import { host, ports } from './ports.ts';
+import { type Probe } from './probes.ts';
+import { repoRoot } from './paths.ts';
+
+const proto = protoPackage.temporal; // CommonJS package: no named ESM export
+
+export const ORDER_API_PORT = Number(process.env.ORDER_API_PORT ?? 8080);
+
+const node = (entry: string, env: Record<string, string> = {}) => ({
+  command: process.execPath, // the Node 24 that runs this CLI
+  args: [join(repoRoot, entry)],
+  env: { NODE_ENV: 'development', ...env },
+});
+
+/** A worker is ready when Temporal sees it polling its task queue. */
+function pollersProbe(taskQueue: string, type: 'workflow' | 'activity'): Probe {
+  return {
+    kind: 'check',
+    describe: `pollers on Temporal task queue ${taskQueue} (${type})`,
+    async run() {
+      const connection = await Connection.connect({ address: `${host}:${ports.temporal}`, connectTimeout: 2000 });
+      try {
+        const res = await connection.workflowService.describeTaskQueue({
+          namespace: 'default',
+          taskQueue: { name: taskQueue, kind: proto.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+          taskQueueType:
+            type === 'workflow'
+              ? proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW
+              : proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+        });
+        if ((res.pollers ?? []).length === 0) throw new Error('no pollers yet');
+      } finally {
+        await connection.close();
+      }
+    },
+  };
+}
+
+export function appComponents(): Component[] {
+  const services: Component[] = Object.values(downstream).map((s) => ({
+    name: s.name,
+    ...node(`services/${s.name}/main.ts`, { PORT: String(s.port), HOST: host }),
+    dependsOn: ['toxiproxy'],
+    probe: { kind: 'http', url: `http://${host}:${s.port}/healthz` },
+    endpoints: [
+      { label: 'HTTP', url: `http://${host}:${s.port}` },
+      { label: 'via Toxiproxy', url: `http://${host}:${s.proxyPort}` },
+    ],
+  }));
+  const serviceNames = services.map((s) => s.name);
+  return [
+    ...services,
+    {
+      name: 'order-api',
+      ...node('services/order-api/main.ts', { PORT: String(ORDER_API_PORT), HOST: host }),
+      dependsOn: ['temporal'],
+      probe: { kind: 'http', url: `http://${host}:${ORDER_API_PORT}/readyz` },
+      endpoints: [{ label: 'HTTP API', url: `http://${host}:${ORDER_API_PORT}` }],
+    },
+    {
+      name: 'order-worker',
+      ...node('workflows/workers/order-worker.ts'),
+      dependsOn: ['temporal', 'kafka', ...serviceNames],
+      probe: pollersProbe(TASK_QUEUES.orders, 'workflow'),
+      startTimeoutMs: 90_000, // bundles the workflow code at start
+      endpoints: [{ label: 'task queue', url: TASK_QUEUES.orders }],
+    },
+    {
+      name: 'fraud-worker',
+      ...node('workflows/workers/fraud-worker.ts'),
+      dependsOn: ['temporal', 'fraud-service'],
+      probe: pollersProbe(TASK_QUEUES.fraud, 'activity'),
+      endpoints: [{ label: 'task queue', url: TASK_QUEUES.fraud }],
+    },
+    {
+      name: 'payment-worker',
+      ...node('workflows/workers/payment-worker.ts'),
+      dependsOn: ['temporal', 'payment-gateway'],
+      probe: pollersProbe(TASK_QUEUES.payments, 'activity'),
+      endpoints: [{ label: 'task queue', url: TASK_QUEUES.payments }],
+    },
+  ];
+}
