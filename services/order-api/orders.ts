@@ -114,11 +114,10 @@ export function createOrders(deps: OrdersDeps) {
         if (err instanceof WorkflowUpdateFailedError) {
           throw new AppError('ORDER_NOT_AWAITING_REVIEW', 409, err.cause?.message ?? err.message);
         }
-        if (err instanceof WorkflowNotFoundError) throw notFound('order', orderId);
         if (isTemporalUnavailable(err)) throw temporalUnavailable(err);
-        // Updates to a closed workflow are refused by the server: the order is no longer reviewable.
-        if (/completed|closed|not found/i.test((err as Error).message)) {
-          throw new AppError('ORDER_NOT_AWAITING_REVIEW', 409, `order ${orderId} is not awaiting review`);
+        // The order exists, but its workflow has finished: the server refuses updates to closed workflows.
+        if (err instanceof WorkflowNotFoundError || /completed|closed|not found/i.test((err as Error).message)) {
+          throw new AppError('ORDER_NOT_AWAITING_REVIEW', 409, `order ${orderId} is ${store.get(orderId)?.status ?? 'closed'}, not awaiting review`);
         }
         throw err;
       }
