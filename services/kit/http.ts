@@ -1,7 +1,7 @@
 // The HTTP shell every service shares: JSON logs with trace ids, one error-to-response mapping, health
 // endpoints, fault injection, and graceful shutdown. buildApp() is separate from listen(), so tests run
 // the app in-process with `app.inject`.
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { trace } from '@opentelemetry/api';
 import { type z } from 'zod';
 import { AppError, type ErrorBody } from './errors.ts';
@@ -30,7 +30,8 @@ const loggerOptions = (service: string, level: string): FastifyServerOptions['lo
 export function createServiceApp(options: ServiceAppOptions): FastifyInstance {
   const app = Fastify({
     logger: loggerOptions(options.service, options.logLevel ?? process.env.LOG_LEVEL ?? 'info'),
-    disableRequestLogging: process.env.LOG_REQUESTS !== 'true',
+    // Per-request log lines only on demand (LOG_REQUESTS=true): at peak they would drown the rest.
+    logController: new LogController({ disableRequestLogging: process.env.LOG_REQUESTS !== 'true' }),
     bodyLimit: 256 * 1024,
   });
 

@@ -29,6 +29,9 @@ export interface Accepted {
   readonly duplicate: boolean;
 }
 
+/** How long POST /orders waits for Temporal to accept the workflow before answering 503. */
+const START_DEADLINE_MS = 3000;
+
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
 /** Canonical JSON (sorted keys), so the same order in another key order has the same hash. */
@@ -62,9 +65,12 @@ const temporalUnavailable = (err: unknown): AppError =>
 export function createOrders(deps: OrdersDeps) {
   const { store, temporal } = deps;
 
+  /** Bounds a Temporal call: an unreachable server answers 503 in seconds, not after the client's retries. */
+  const bounded = <T>(ms: number, call: () => Promise<T>): Promise<T> => temporal.connection.withDeadline(Date.now() + ms, call);
+
   async function liveState(orderId: string): Promise<OrderState | undefined> {
     try {
-      return await temporal.workflow.getHandle(orderId).query(orderStateQuery);
+      return await bounded(2000, () => temporal.workflow.getHandle(orderId).query(orderStateQuery));
     } catch {
       return undefined; // no worker to answer, or Temporal down: the stored record still answers
     }
@@ -81,13 +87,15 @@ export function createOrders(deps: OrdersDeps) {
       const input: ProcessOrderInput = { orderId, request, reviewTimeoutSeconds: deps.reviewTimeoutSeconds };
       let duplicate = existing !== undefined;
       try {
-        await temporal.workflow.start(WORKFLOW_TYPE, {
-          taskQueue: TASK_QUEUES.orders,
-          workflowId: orderId,
-          args: [input],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        });
+        await bounded(START_DEADLINE_MS, () =>
+          temporal.workflow.start(WORKFLOW_TYPE, {
+            taskQueue: TASK_QUEUES.orders,
+            workflowId: orderId,
+            args: [input],
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          }),
+        );
       } catch (err) {
         if (err instanceof WorkflowExecutionAlreadyStartedError) duplicate = true;
         else if (isTemporalUnavailable(err)) throw temporalUnavailable(err);
@@ -108,7 +116,7 @@ export function createOrders(deps: OrdersDeps) {
     async review(orderId: string, decision: ReviewDecision) {
       if (!store.get(orderId)) throw notFound('order', orderId);
       try {
-        const status = await temporal.workflow.getHandle(orderId).executeUpdate(reviewDecisionUpdate, { args: [decision] });
+        const status = await bounded(30_000, () => temporal.workflow.getHandle(orderId).executeUpdate(reviewDecisionUpdate, { args: [decision] }));
         return { orderId, status };
       } catch (err) {
         if (err instanceof WorkflowUpdateFailedError) {
