@@ -1,24 +1,19 @@
 // Process entry point: configuration, the SQLite file (kept across restarts), demo data, then HTTP.
-import { join, resolve } from 'node:path';
-import { loadConfig, port, str } from '../kit/config.ts';
-import { openDatabase } from '../kit/db.ts';
+import { loadConfig } from '../kit/config.ts';
 import { serve } from '../kit/http.ts';
+import { openServiceDatabase, serviceConfig } from '../kit/service.ts';
 import { downstream } from '../registry.ts';
 import { buildApp } from './app.ts';
 import { seed } from './seed.ts';
 import { migrations } from './store.ts';
 
-const { name: service, port: defaultPort } = downstream.customer;
-// The stack keeps all state under .orderflow (or ORDERFLOW_STATE_DIR when it was moved).
-const stateDir = process.env.ORDERFLOW_STATE_DIR ?? resolve(import.meta.dirname, '../../.orderflow');
+const SERVICE = downstream.customer;
 
-const config = loadConfig(service, {
-  HOST: str('127.0.0.1'),
-  PORT: port(defaultPort),
-  DATA_DIR: str(join(stateDir, 'data', 'services')),
+const config = loadConfig(SERVICE.name, {
+  ...serviceConfig(SERVICE),
 });
 
-const db = openDatabase(join(config.DATA_DIR, `${service}.db`), migrations);
+const db = openServiceDatabase(config.DATA_DIR, SERVICE, migrations);
 const seeded = seed(db);
 const app = buildApp({ db });
 if (seeded > 0) app.log.info({ seeded }, 'seeded demo customers');

@@ -1,32 +1,27 @@
 // Process entry point: configuration, the SQLite file (kept across restarts), demo stock, the expiry
 // sweep, then HTTP.
-import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { loadConfig, port, str } from '../kit/config.ts';
-import { openDatabase } from '../kit/db.ts';
+import { loadConfig } from '../kit/config.ts';
 import { serve } from '../kit/http.ts';
+import { openServiceDatabase, serviceConfig } from '../kit/service.ts';
 import { downstream } from '../registry.ts';
 import { buildApp } from './app.ts';
 import { expireDueReservations } from './reservations.ts';
 import { seed } from './seed.ts';
 import { inventoryStore, migrations } from './store.ts';
 
-const { name: service, port: defaultPort } = downstream.inventory;
-// The stack keeps all state under .orderflow (or ORDERFLOW_STATE_DIR when it was moved).
-const stateDir = process.env.ORDERFLOW_STATE_DIR ?? resolve(import.meta.dirname, '../../.orderflow');
+const SERVICE = downstream.inventory;
 const millis = (fallback: number) => z.coerce.number().int().min(0).max(600_000).default(fallback);
 
-const config = loadConfig(service, {
-  HOST: str('127.0.0.1'),
-  PORT: port(defaultPort),
-  DATA_DIR: str(join(stateDir, 'data', 'services')),
+const config = loadConfig(SERVICE.name, {
+  ...serviceConfig(SERVICE),
   /** Added to every reservation write while it holds the stock lock; 0 is a healthy service. */
   INVENTORY_LOCK_DELAY_MS: millis(0),
   /** How often expired holds are written down as expired (queries never wait for it). */
   RESERVATION_SWEEP_MS: millis(30_000),
 });
 
-const db = openDatabase(join(config.DATA_DIR, `${service}.db`), migrations);
+const db = openServiceDatabase(config.DATA_DIR, SERVICE, migrations);
 const seeded = seed(db);
 const app = buildApp({ db, lockDelayMs: config.INVENTORY_LOCK_DELAY_MS });
 if (seeded > 0) app.log.info({ seeded }, 'seeded demo stock');

@@ -6,7 +6,7 @@ import { expireDueReservations, type ReservationView } from './reservations.ts';
 import { seed } from './seed.ts';
 import { type StockView } from './stock.ts';
 import { inventoryStore, migrations } from './store.ts';
-import { tempDir, type TempDir } from './testing.ts';
+import { tempDir, type TempDir } from '../kit/testing.ts';
 
 interface ErrorBody {
   error: { code: string; message: string; details?: unknown };

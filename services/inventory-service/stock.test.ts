@@ -5,7 +5,7 @@ import { buildApp } from './app.ts';
 import { seed } from './seed.ts';
 import { type AvailabilityView, type StockView } from './stock.ts';
 import { migrations } from './store.ts';
-import { tempDir, type TempDir } from './testing.ts';
+import { tempDir, type TempDir } from '../kit/testing.ts';
 
 interface ErrorBody {
   error: { code: string; message: string; details?: unknown };

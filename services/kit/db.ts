@@ -9,7 +9,9 @@ export type Database = DatabaseSync;
 export function openDatabase(file: string, migrations: readonly string[]): DatabaseSync {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new DatabaseSync(file);
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
+  db.exec(
+    'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;',
+  );
   const { user_version: current } = db.prepare('PRAGMA user_version').get() as { user_version: number };
   for (let v = current; v < migrations.length; v++) {
     transaction(db, () => {

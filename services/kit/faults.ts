@@ -17,7 +17,8 @@ export type Faults = z.infer<typeof faultSchema>;
 
 const none: Faults = Object.freeze({ errorRate: 0, errorStatus: 503, latencyMs: 0, pathPrefix: '' });
 
-const exempt = (url: string): boolean => url.startsWith('/admin') || url === '/healthz' || url === '/readyz' || url === '/metrics';
+const exempt = (url: string): boolean =>
+  url.startsWith('/admin') || url === '/healthz' || url === '/readyz' || url === '/metrics';
 
 export function registerFaults(app: FastifyInstance, random: () => number = Math.random): void {
   let faults: Faults = none;
@@ -26,7 +27,11 @@ export function registerFaults(app: FastifyInstance, random: () => number = Math
     if (exempt(req.url) || !req.url.startsWith(faults.pathPrefix)) return;
     if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
     if (faults.errorRate > 0 && random() < faults.errorRate) {
-      throw new AppError('INJECTED_FAULT', faults.errorStatus, `fault injected by /admin/faults (rate ${faults.errorRate})`);
+      throw new AppError(
+        'INJECTED_FAULT',
+        faults.errorStatus,
+        `fault injected by /admin/faults (rate ${faults.errorRate})`,
+      );
     }
   });
 

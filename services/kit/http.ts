@@ -20,7 +20,10 @@ const loggerOptions = (service: string, level: string): FastifyServerOptions['lo
   base: { service },
   messageKey: 'message',
   // Never log card data or full addresses.
-  redact: { paths: ['req.headers.authorization', '*.card', '*.shippingAddress', '*.address', '*.line1'], censor: '[redacted]' },
+  redact: {
+    paths: ['req.headers.authorization', '*.card', '*.shippingAddress', '*.address', '*.line1'],
+    censor: '[redacted]',
+  },
   mixin() {
     const ctx = trace.getActiveSpan()?.spanContext();
     return ctx ? { trace_id: ctx.traceId, span_id: ctx.spanId } : {};
@@ -46,13 +49,20 @@ export function createServiceApp(options: ServiceAppOptions): FastifyInstance {
     const e = err as { statusCode?: number; code?: string; message?: string };
     if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
       // Fastify's own client errors: malformed JSON, wrong content type, body too large.
-      const code = e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'INVALID_JSON' : 'BAD_REQUEST';
+      const code =
+        e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+          ? 'INVALID_JSON'
+          : 'BAD_REQUEST';
       return reply.status(e.statusCode).send(body(code, e.message ?? 'bad request'));
     }
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send(body('INTERNAL', 'internal error'));
   });
-  app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: { code: 'ROUTE_NOT_FOUND', message: `${req.method} ${req.url} is not a route` } }));
+  app.setNotFoundHandler((req, reply) =>
+    reply
+      .status(404)
+      .send({ error: { code: 'ROUTE_NOT_FOUND', message: `${req.method} ${req.url} is not a route` } }),
+  );
 
   app.get('/healthz', () => ({ status: 'ok', service: options.service }));
   app.get('/readyz', async (_req, reply) => {
@@ -72,7 +82,12 @@ export function parse<T>(schema: z.ZodType<T>, input: unknown, code = 'VALIDATIO
   const result = schema.safeParse(input);
   if (!result.success) {
     const fields = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    throw new AppError(code, 400, `invalid request: ${fields.map((f) => `${f.path || '(body)'} ${f.message}`).join('; ')}`, fields);
+    throw new AppError(
+      code,
+      400,
+      `invalid request: ${fields.map((f) => `${f.path || '(body)'} ${f.message}`).join('; ')}`,
+      fields,
+    );
   }
   return result.data;
 }

@@ -16,7 +16,11 @@ const config = loadConfig('order-api', {
   TEMPORAL_NAMESPACE: str('default'),
   ORDERS_DB: str(join(statePaths.data, 'services', 'orders.db')),
   /** How long a flagged order waits for a reviewer; then it is rejected (never charged). */
-  REVIEW_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(24 * 60 * 60),
+  REVIEW_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(24 * 60 * 60),
   LOG_LEVEL: str('info'),
 });
 

@@ -7,7 +7,7 @@ import { type CouponView } from './coupons.ts';
 import { type Quote } from './quotes.ts';
 import { seed } from './seed.ts';
 import { migrations } from './store.ts';
-import { tempDir, type TempDir } from './testing.ts';
+import { tempDir, type TempDir } from '../kit/testing.ts';
 
 interface ErrorBody {
   error: { code: string; message: string; details?: unknown };

@@ -1,25 +1,21 @@
 // shipping-service process: config from the environment, SQLite state under DATA_DIR, HTTP on PORT.
-import { join } from 'node:path';
 import { z } from 'zod';
-import { statePaths } from '../../stack/paths.ts';
-import { loadConfig, port, str } from '../kit/config.ts';
-import { openDatabase } from '../kit/db.ts';
+import { loadConfig } from '../kit/config.ts';
 import { serve } from '../kit/http.ts';
+import { openServiceDatabase, serviceConfig } from '../kit/service.ts';
 import { downstream } from '../registry.ts';
 import { buildApp, SERVICE } from './app.ts';
 import { migrations } from './store.ts';
 
 const config = loadConfig(SERVICE, {
-  HOST: str('127.0.0.1'),
-  PORT: port(downstream.shipping.port),
-  DATA_DIR: str(join(statePaths.data, 'services')),
+  ...serviceConfig(downstream.shipping),
   /** Defaults to this process's own address; set it when callers reach the service under another name. */
   LABEL_BASE_URL: z.url().optional(),
   SHIPPING_CARRIER_TIMEOUT_RATE: z.coerce.number().min(0).max(1).default(0),
   SHIPPING_CARRIER_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
 });
 
-const db = openDatabase(join(config.DATA_DIR, `${SERVICE}.db`), migrations);
+const db = openServiceDatabase(config.DATA_DIR, downstream.shipping, migrations);
 const app = buildApp({
   db,
   labelBaseUrl: config.LABEL_BASE_URL ?? `http://${config.HOST}:${config.PORT}`,

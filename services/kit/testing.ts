@@ -1,4 +1,5 @@
-// Test helpers: a database file in a fresh temporary folder, and the real process for restart tests.
+// Test helpers shared by the services: a database file in a fresh temporary folder, and the real process
+// (its main.ts) on a free port for restart tests.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -30,12 +31,17 @@ async function freePort(): Promise<number> {
 
 export interface RunningService {
   readonly url: string;
+  readonly port: number;
   /** Sends SIGTERM and resolves with the exit code. */
   readonly stop: () => Promise<number | null>;
 }
 
-/** Starts `main.ts` as its own process on a free port and waits until /healthz answers. */
-export async function startService(main: string, env: Record<string, string>): Promise<RunningService> {
+/** Starts `main.ts` as its own process on a free port and waits until `probePath` answers. */
+export async function startService(
+  main: string,
+  env: Record<string, string>,
+  probePath = '/healthz',
+): Promise<RunningService> {
   const port = await freePort();
   const child = spawn(process.execPath, [main], {
     env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn' },
@@ -50,7 +56,7 @@ export async function startService(main: string, env: Record<string, string>): P
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${main} exited with ${child.exitCode}: ${stderr}`);
     try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
+      if ((await fetch(`${url}${probePath}`)).ok) break;
     } catch {
       // not listening yet
     }
@@ -62,6 +68,7 @@ export async function startService(main: string, env: Record<string, string>): P
   }
   return {
     url,
+    port,
     stop: () => {
       child.kill('SIGTERM');
       return exited;
