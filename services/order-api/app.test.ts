@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { buildApp } from './app.ts';
 import { createOrders, orderIdFor } from './orders.ts';
-import { OrderStore } from './store.ts';
+import { SqliteOrderStore, type OrderStore } from './store.ts';
 
 const valid = {
   customerId: 'cust-alice',
@@ -18,14 +18,14 @@ const valid = {
 const opened: { store: OrderStore; connection: Connection }[] = [];
 afterEach(async () => {
   for (const { store, connection } of opened.splice(0)) {
-    store.close();
+    await store.close();
     await connection.close();
   }
 });
 
 /** An app whose Temporal is a closed port: every call to it fails as "unavailable". */
 function appWithoutTemporal() {
-  const store = OrderStore.open(join(mkdtempSync(join(tmpdir(), 'order-api-')), 'orders.db'));
+  const store = SqliteOrderStore.open(join(mkdtempSync(join(tmpdir(), 'order-api-')), 'orders.db'));
   const connection = Connection.lazy({ address: '127.0.0.1:1', connectTimeout: 500 });
   opened.push({ store, connection });
   const temporal = new Client({ connection });
@@ -69,7 +69,7 @@ describe('order-api', () => {
     const res = await post(app, valid, { 'idempotency-key': 'k-503' });
     expect(res.statusCode).toBe(503);
     expect(res.json()).toMatchObject({ error: { code: 'TEMPORAL_UNAVAILABLE' } });
-    expect(store.get(orderIdFor(valid.customerId, 'k-503'))).toBeUndefined();
+    expect(await store.get(orderIdFor(valid.customerId, 'k-503'))).toBeUndefined();
   });
 
   it('when Temporal is unreachable, then /readyz is 503 and /healthz is 200', async () => {

@@ -7,7 +7,7 @@ import { serve } from '../kit/http.ts';
 import { statePaths } from '../../stack/paths.ts';
 import { buildApp } from './app.ts';
 import { createOrders } from './orders.ts';
-import { OrderStore } from './store.ts';
+import { openOrderStore } from './store.ts';
 
 const config = loadConfig('order-api', {
   HOST: str('127.0.0.1'),
@@ -24,7 +24,7 @@ const config = loadConfig('order-api', {
   LOG_LEVEL: str('info'),
 });
 
-const store = OrderStore.open(config.ORDERS_DB);
+const store = openOrderStore(config.ORDERS_DB);
 // Lazy: order-api starts (and answers 503) while Temporal is down, and recovers when it is back.
 const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
 const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
@@ -42,6 +42,6 @@ await serve(app, {
   port: config.PORT,
   onClose: async () => {
     await connection.close();
-    store.close();
+    await store.close();
   },
 });

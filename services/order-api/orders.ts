@@ -80,7 +80,7 @@ export function createOrders(deps: OrdersDeps) {
     async submit(request: OrderRequest, idempotencyKey: string | undefined): Promise<Accepted> {
       const orderId = orderIdFor(request.customerId, idempotencyKey);
       const requestHash = sha256(canonical(request));
-      const existing = store.get(orderId);
+      const existing = await store.get(orderId);
       if (existing && existing.requestHash !== requestHash && existing.requestHash !== '') {
         throw new AppError('IDEMPOTENCY_KEY_REUSED', 422, 'this Idempotency-Key was already used for a different order');
       }
@@ -102,19 +102,19 @@ export function createOrders(deps: OrdersDeps) {
         else throw err;
       }
       const traceId = trace.getActiveSpan()?.spanContext().traceId ?? null;
-      const { created, order } = store.create({ orderId, workflowId: orderId, idempotencyKey: idempotencyKey ?? null, requestHash, request, traceId });
+      const { created, order } = await store.create({ orderId, workflowId: orderId, idempotencyKey: idempotencyKey ?? null, requestHash, request, traceId });
       return { orderId, workflowId: order.workflowId, traceId: order.traceId, status: order.status, duplicate: duplicate || !created };
     },
 
     async get(orderId: string) {
-      const record = store.get(orderId);
+      const record = await store.get(orderId);
       const state = await liveState(orderId);
       if (!record && !state) throw notFound('order', orderId);
       return present(orderId, record, state);
     },
 
     async review(orderId: string, decision: ReviewDecision) {
-      if (!store.get(orderId)) throw notFound('order', orderId);
+      if (!(await store.get(orderId))) throw notFound('order', orderId);
       try {
         const status = await bounded(30_000, () => temporal.workflow.getHandle(orderId).executeUpdate(reviewDecisionUpdate, { args: [decision] }));
         return { orderId, status };
@@ -125,7 +125,7 @@ export function createOrders(deps: OrdersDeps) {
         if (isTemporalUnavailable(err)) throw temporalUnavailable(err);
         // The order exists, but its workflow has finished: the server refuses updates to closed workflows.
         if (err instanceof WorkflowNotFoundError || /completed|closed|not found/i.test((err as Error).message)) {
-          throw new AppError('ORDER_NOT_AWAITING_REVIEW', 409, `order ${orderId} is ${store.get(orderId)?.status ?? 'closed'}, not awaiting review`);
+          throw new AppError('ORDER_NOT_AWAITING_REVIEW', 409, `order ${orderId} is ${(await store.get(orderId))?.status ?? 'closed'}, not awaiting review`);
         }
         throw err;
       }

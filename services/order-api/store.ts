@@ -127,7 +127,35 @@ export interface NewOrder {
   readonly traceId: string | null;
 }
 
-export class OrderStore {
+/** The order store's operations; SQLite here, PostgreSQL in deployments (same schema, same semantics). */
+export interface OrderStore {
+  get(orderId: string): Promise<OrderRecord | undefined>;
+  /** Inserts the order unless it exists; returns the stored one either way. */
+  create(order: NewOrder): Promise<{ readonly created: boolean; readonly order: OrderRecord }>;
+  markCompleted(order: CompletedOrder): Promise<void>;
+  markFailed(order: FailedOrder): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface CompletedOrder {
+  readonly orderId: string;
+  readonly request: OrderRequest;
+  readonly pricing: Pricing;
+  readonly payment: Payment;
+  readonly shipment: Shipment;
+}
+
+export interface FailedOrder {
+  readonly orderId: string;
+  readonly request: OrderRequest;
+  readonly status: Extract<OrderStatus, 'failed' | 'compensation_failed'>;
+  readonly failure: OrderFailure;
+  readonly compensations: readonly CompensationOutcome[];
+  readonly pricing?: Pricing;
+}
+
+/** Embedded SQLite (node:sqlite): the local default; one file shared by order-api and order-worker (WAL). */
+export class SqliteOrderStore implements OrderStore {
   readonly #db: Database;
   readonly #now: () => Date;
 
@@ -136,21 +164,25 @@ export class OrderStore {
     this.#now = now;
   }
 
-  static open(file: string): OrderStore {
-    return new OrderStore(openDatabase(file, ORDER_STORE_MIGRATIONS));
+  static open(file: string): SqliteOrderStore {
+    return new SqliteOrderStore(openDatabase(file, ORDER_STORE_MIGRATIONS));
   }
 
-  close(): void {
+  close(): Promise<void> {
     this.#db.close();
+    return Promise.resolve();
   }
 
-  get(orderId: string): OrderRecord | undefined {
+  get(orderId: string): Promise<OrderRecord | undefined> {
+    return Promise.resolve(this.#get(orderId));
+  }
+
+  #get(orderId: string): OrderRecord | undefined {
     const row = this.#db.prepare('SELECT * FROM orders WHERE order_id = ?').get(orderId) as Row | undefined;
     return row ? toRecord(row) : undefined;
   }
 
-  /** Inserts the order unless it exists; returns the stored one either way. */
-  create(order: NewOrder): { readonly created: boolean; readonly order: OrderRecord } {
+  create(order: NewOrder): Promise<{ readonly created: boolean; readonly order: OrderRecord }> {
     const at = this.#now().toISOString();
     const result = this.#db
       .prepare(
@@ -158,10 +190,10 @@ export class OrderStore {
          VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?, ?) ON CONFLICT (order_id) DO NOTHING`,
       )
       .run(order.orderId, order.workflowId, order.request.customerId, order.idempotencyKey, order.requestHash, JSON.stringify(order.request), order.traceId, at, at);
-    return { created: result.changes === 1, order: this.get(order.orderId)! };
+    return Promise.resolve({ created: result.changes === 1, order: this.#get(order.orderId)! });
   }
 
-  markCompleted(order: { orderId: string; request: OrderRequest; pricing: Pricing; payment: Payment; shipment: Shipment }): void {
+  markCompleted(order: CompletedOrder): Promise<void> {
     transaction(this.#db, () => {
       this.#ensure(order.orderId, order.request);
       this.#db
@@ -182,16 +214,10 @@ export class OrderStore {
           order.orderId,
         );
     });
+    return Promise.resolve();
   }
 
-  markFailed(order: {
-    orderId: string;
-    request: OrderRequest;
-    status: Extract<OrderStatus, 'failed' | 'compensation_failed'>;
-    failure: OrderFailure;
-    compensations: readonly CompensationOutcome[];
-    pricing?: Pricing;
-  }): void {
+  markFailed(order: FailedOrder): Promise<void> {
     transaction(this.#db, () => {
       this.#ensure(order.orderId, order.request);
       this.#db
@@ -215,6 +241,7 @@ export class OrderStore {
           order.orderId,
         );
     });
+    return Promise.resolve();
   }
 
   /** Recreates a row the API never wrote (it crashed after starting the workflow). */
@@ -227,4 +254,15 @@ export class OrderStore {
       )
       .run(orderId, orderId, request.customerId, JSON.stringify(request), at, at);
   }
+}
+
+/**
+ * The store for a location: a file path means embedded SQLite. (PostgreSQL, `postgres://…`, is the
+ * deployment option; see README.)
+ */
+export function openOrderStore(location: string): OrderStore {
+  if (/^postgres(ql)?:\/\//.test(location)) {
+    throw new Error('ORDERS_DB: PostgreSQL URLs are not supported by this build yet; use a SQLite file path');
+  }
+  return SqliteOrderStore.open(location);
 }

@@ -114,7 +114,7 @@ export function createOrderActivities(deps: OrderActivityDeps): OrderActivities 
     async finalizeOrder({ orderId, request, pricing, payment, shipment }) {
       // Each part is idempotent, so the activity can retry until all of it has happened.
       await deps.inventory.post(`/reservations/${enc(orderId)}/commit`);
-      deps.store.markCompleted({ orderId, request, pricing, payment, shipment });
+      await deps.store.markCompleted({ orderId, request, pricing, payment, shipment });
       await deps.notification.post('/notifications', {
         notificationId: `${orderId}:confirmation`,
         orderId,
@@ -126,7 +126,7 @@ export function createOrderActivities(deps: OrderActivityDeps): OrderActivities 
     },
 
     async recordOrderFailed({ orderId, request, status, failure, compensations, pricing }) {
-      deps.store.markFailed({ orderId, request, status, failure, compensations, pricing });
+      await deps.store.markFailed({ orderId, request, status, failure, compensations, pricing });
       await deps.notification.post('/notifications', {
         notificationId: `${orderId}:failure`,
         orderId,

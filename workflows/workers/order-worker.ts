@@ -1,12 +1,12 @@
 // order-worker: ProcessOrderWorkflow and the light activities, task queue `order-processing`.
-import { OrderStore } from '../../services/order-api/store.ts';
+import { openOrderStore } from '../../services/order-api/store.ts';
 import { createOrderActivities } from '../activities/order-activities.ts';
 import { TASK_QUEUES } from '../order/definitions.ts';
 import { downstreamClient, loadWorkerConfig, workflowsPath } from './config.ts';
 import { runWorker } from './run-worker.ts';
 
 const config = loadWorkerConfig('order-worker');
-const store = OrderStore.open(config.ORDERS_DB);
+const store = openOrderStore(config.ORDERS_DB);
 
 await runWorker({
   address: config.TEMPORAL_ADDRESS,
@@ -23,5 +23,5 @@ await runWorker({
     notification: downstreamClient('notification'),
     store,
   }),
-  onShutdown: () => store.close(),
+  onShutdown: () => void store.close(),
 });
