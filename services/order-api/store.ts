@@ -2,6 +2,7 @@
 // FinalizeOrder and the failure path write the outcome. Writes are upserts, so an outcome is never lost
 // even if the row is missing. SQLite (node:sqlite) locally; the same schema runs on PostgreSQL.
 import { openDatabase, transaction, type Database } from '../kit/db.ts';
+import { PostgresOrderStore } from './postgres-store.ts';
 import type {
   CompensationOutcome,
   OrderFailure,
@@ -109,7 +110,11 @@ function toRecord(row: Row): OrderRecord {
     trackingNumber: row.tracking_number,
     carrier: row.carrier,
     failure: row.failure_type
-      ? { step: row.failure_step as OrderFailure['step'], type: row.failure_type, message: row.failure_reason ?? '' }
+      ? {
+          step: row.failure_step as OrderFailure['step'],
+          type: row.failure_type,
+          message: row.failure_reason ?? '',
+        }
       : null,
     compensations: row.compensations ? (JSON.parse(row.compensations) as CompensationOutcome[]) : [],
     traceId: row.trace_id,
@@ -189,7 +194,17 @@ export class SqliteOrderStore implements OrderStore {
         `INSERT INTO orders (order_id, workflow_id, customer_id, idempotency_key, request_hash, request_json, status, trace_id, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?, ?) ON CONFLICT (order_id) DO NOTHING`,
       )
-      .run(order.orderId, order.workflowId, order.request.customerId, order.idempotencyKey, order.requestHash, JSON.stringify(order.request), order.traceId, at, at);
+      .run(
+        order.orderId,
+        order.workflowId,
+        order.request.customerId,
+        order.idempotencyKey,
+        order.requestHash,
+        JSON.stringify(order.request),
+        order.traceId,
+        at,
+        at,
+      );
     return Promise.resolve({ created: result.changes === 1, order: this.#get(order.orderId)! });
   }
 
@@ -257,12 +272,10 @@ export class SqliteOrderStore implements OrderStore {
 }
 
 /**
- * The store for a location: a file path means embedded SQLite. (PostgreSQL, `postgres://…`, is the
- * deployment option; see README.)
+ * The store for a location: a `postgres://` or `postgresql://` URL means PostgreSQL (deployments; the schema
+ * is migrated on the store's first operation, so this stays synchronous), anything else is a SQLite file path.
  */
 export function openOrderStore(location: string): OrderStore {
-  if (/^postgres(ql)?:\/\//.test(location)) {
-    throw new Error('ORDERS_DB: PostgreSQL URLs are not supported by this build yet; use a SQLite file path');
-  }
+  if (/^postgres(ql)?:\/\//.test(location)) return PostgresOrderStore.connect(location);
   return SqliteOrderStore.open(location);
 }

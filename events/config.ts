@@ -1,0 +1,35 @@
+// Where the event clients connect, parsed once from the environment. Defaults make the local stack
+// work untouched: producers and consumers go through Toxiproxy (19092) so Kafka chaos reaches them;
+// admin work (topic setup, the lag exporter) uses the direct listener (9092), which chaos never touches.
+import { z } from 'zod';
+import { host, ports } from '../stack/ports.ts';
+
+const brokers = (fallback: string) =>
+  z
+    .string()
+    .min(1)
+    .default(fallback)
+    .transform((s) => s.split(',').map((b) => b.trim()).filter((b) => b !== ''));
+
+const schema = z.object({
+  /** Brokers for producers and consumers (comma-separated host:port). */
+  KAFKA_BROKERS: brokers(`${host}:${ports.kafkaProxied}`),
+  /** Brokers for admin work and lag measurement: the listener that chaos does not touch. */
+  KAFKA_ADMIN_BROKERS: brokers(`${host}:${ports.kafka}`),
+  /** The schema registry's Confluent-compatible API (Apicurio's ccompat/v7 on the local stack). */
+  SCHEMA_REGISTRY_URL: z.url().default(`http://${host}:${ports.schemaRegistry}/apis/ccompat/v7`),
+});
+
+export type EventsConfig = Readonly<{ kafkaBrokers: string[]; kafkaAdminBrokers: string[]; schemaRegistryUrl: string }>;
+
+export function loadEventsConfig(env: NodeJS.ProcessEnv = process.env): EventsConfig {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new Error(`order events: invalid configuration\n${result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  }
+  return Object.freeze({
+    kafkaBrokers: result.data.KAFKA_BROKERS,
+    kafkaAdminBrokers: result.data.KAFKA_ADMIN_BROKERS,
+    schemaRegistryUrl: result.data.SCHEMA_REGISTRY_URL.replace(/\/+$/, ''),
+  });
+}

@@ -1,0 +1,63 @@
+// Kafka and schema-registry clients with timeouts sized for orderflow: an activity's publish must fail
+// fast (FinalizeOrder has 5 s per attempt and unlimited Temporal retries), so kafkajs's own retries are
+// short and Temporal's retry policy is in charge.
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { Kafka, logLevel, type KafkaConfig, type logCreator } from 'kafkajs';
+import { loadEventsConfig } from './config.ts';
+
+/** The subset of a pino/fastify logger the clients log through. */
+export interface EventLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  debug?(obj: object, msg?: string): void;
+}
+
+/** kafkajs log lines as JSON through the process's logger (or stderr when none is given). */
+export function kafkaLogCreator(log?: EventLogger): logCreator {
+  return () =>
+    ({ level, log: entry }) => {
+      const { message, ...rest } = entry as { message: string } & Record<string, unknown>;
+      delete rest.timestamp; // the process logger stamps its own
+      delete rest.logger;
+      const fields = { component: 'kafkajs', ...rest };
+      if (!log) {
+        if (level <= logLevel.WARN) process.stderr.write(`${JSON.stringify({ level: level === logLevel.ERROR ? 'error' : 'warn', message, ...fields })}\n`);
+        return;
+      }
+      if (level === logLevel.ERROR) log.error(fields, message);
+      else if (level === logLevel.WARN) log.warn(fields, message);
+      else if (level === logLevel.INFO) log.info(fields, message);
+      else log.debug?.(fields, message);
+    };
+}
+
+export interface KafkaClientOptions {
+  readonly clientId: string;
+  /** Defaults to KAFKA_BROKERS (through Toxiproxy on the local stack). */
+  readonly brokers?: readonly string[];
+  readonly log?: EventLogger;
+  /** kafkajs log level; WARN by default (kafkajs is chatty at INFO). */
+  readonly logLevel?: logLevel;
+  /** Overrides for special cases (tests); the defaults below are the point of this module. */
+  readonly overrides?: Partial<KafkaConfig>;
+}
+
+export function createKafkaClient(options: KafkaClientOptions): Kafka {
+  return new Kafka({
+    clientId: options.clientId,
+    brokers: [...(options.brokers ?? loadEventsConfig().kafkaBrokers)],
+    connectionTimeout: 1_000,
+    requestTimeout: 3_000,
+    // Client-level retries (metadata, connections): short; callers and Temporal retry the rest.
+    retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
+    logLevel: options.logLevel ?? logLevel.WARN,
+    logCreator: kafkaLogCreator(options.log),
+    ...options.overrides,
+  });
+}
+
+/** The registry client for the Confluent-compatible API (SCHEMA_REGISTRY_URL by default). */
+export function createSchemaRegistryClient(url: string = loadEventsConfig().schemaRegistryUrl): SchemaRegistry {
+  return new SchemaRegistry({ host: url, clientId: 'orderflow', retry: { retries: 2, initialRetryTimeInSecs: 0.1, maxRetryTimeInSecs: 1 } });
+}
