@@ -8,7 +8,10 @@ export default tseslint.config(
   {
     // The pre-install bootstrap is plain CommonJS for whatever Node the machine has.
     files: ['**/*.cjs'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', __dirname: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', __dirname: 'readonly', console: 'readonly' },
+    },
   },
   ...tseslint.configs.recommendedTypeChecked.map((c) => ({ ...c, files: ['**/*.ts'] })),
   {
@@ -25,14 +28,31 @@ export default tseslint.config(
   {
     // Workflow code runs in Temporal's deterministic sandbox: no Node builtins, no I/O clients.
     files: ['workflows/**/*.ts'],
-    ignores: ['workflows/activities/**', 'workflows/workers/**', 'workflows/**/*.test.ts', 'workflows/testing/**'],
+    ignores: [
+      'workflows/activities/**',
+      'workflows/workers/**',
+      'workflows/**/*.test.ts',
+      'workflows/testing/**',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'path', 'http', 'https', 'net', 'crypto', 'child_process'], message: 'Workflows are deterministic: no Node builtins.' },
-            { group: ['kafkajs', 'stripe', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'], message: 'Workflows must not import I/O clients.' },
+            {
+              group: ['node:*', 'fs', 'path', 'http', 'https', 'net', 'crypto', 'child_process'],
+              message: 'Workflows are deterministic: no Node builtins.',
+            },
+            {
+              group: [
+                'kafkajs',
+                'stripe',
+                '@temporalio/client',
+                '@temporalio/worker',
+                '@temporalio/activity',
+              ],
+              message: 'Workflows must not import I/O clients.',
+            },
           ],
         },
       ],

@@ -13,7 +13,12 @@ export interface ProxyDefinition {
 export function proxyDefinitions(): ProxyDefinition[] {
   return [
     // Upstream is the broker's CHAOS listener, which advertises this proxy (see stack/tools/kafka).
-    { name: 'kafka', listen: `${host}:${ports.kafkaProxied}`, upstream: `${host}:${ports.kafkaChaosListener}`, enabled: true },
+    {
+      name: 'kafka',
+      listen: `${host}:${ports.kafkaProxied}`,
+      upstream: `${host}:${ports.kafkaChaosListener}`,
+      enabled: true,
+    },
     ...Object.values(downstream).map((s) => ({
       name: s.name,
       listen: `${host}:${s.proxyPort}`,

@@ -21,7 +21,8 @@ function envPort(env: string, fallback: number): number {
   const raw = process.env[env];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > 65535) throw new Error(`${env}=${raw} is not a TCP port`);
+  if (!Number.isInteger(value) || value < 1 || value > 65535)
+    throw new Error(`${env}=${raw} is not a TCP port`);
   return value;
 }
 

@@ -27,7 +27,10 @@ function pollersProbe(taskQueue: string, type: 'workflow' | 'activity'): Probe {
     kind: 'check',
     describe: `pollers on Temporal task queue ${taskQueue} (${type})`,
     async run() {
-      const connection = await Connection.connect({ address: `${host}:${ports.temporal}`, connectTimeout: 2000 });
+      const connection = await Connection.connect({
+        address: `${host}:${ports.temporal}`,
+        connectTimeout: 2000,
+      });
       try {
         const res = await connection.workflowService.describeTaskQueue({
           namespace: 'default',

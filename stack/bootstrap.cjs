@@ -11,7 +11,8 @@ const installed = join(root, 'node_modules', '.package-lock.json');
 const lock = join(root, 'package-lock.json');
 const node24 = join(root, 'node_modules', '.bin', 'node');
 
-const stale = !existsSync(installed) || !existsSync(node24) || statSync(lock).mtimeMs > statSync(installed).mtimeMs;
+const stale =
+  !existsSync(installed) || !existsSync(node24) || statSync(lock).mtimeMs > statSync(installed).mtimeMs;
 if (stale) {
   console.log('[bootstrap] installing dependencies (npm ci), including Node.js 24 from the npm registry');
   execFileSync('npm', ['ci', '--no-fund', '--no-audit'], { cwd: root, stdio: 'inherit' });

@@ -31,7 +31,9 @@ async function start(): Promise<void> {
   await ensureTools();
   const started = Date.now();
   await startStack();
-  console.log(`\norderflow stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (state and logs: ${stateDir})\n`);
+  console.log(
+    `\norderflow stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (state and logs: ${stateDir})\n`,
+  );
   console.log(formatTable(await stackStatus()));
   console.log('\nnpm run status | npm run logs [-- <component>] | npm stop');
 }
@@ -47,12 +49,16 @@ function logs(args: readonly string[]): void {
   const follow = args.includes('--follow') || args.includes('-f');
   const names = args.filter((a) => !a.startsWith('-'));
   const available = existsSync(statePaths.logs)
-    ? readdirSync(statePaths.logs).filter((f) => f.endsWith('.log')).map((f) => f.slice(0, -4))
+    ? readdirSync(statePaths.logs)
+        .filter((f) => f.endsWith('.log'))
+        .map((f) => f.slice(0, -4))
     : [];
   const chosen = names.length > 0 ? names : available;
   const unknown = chosen.filter((n) => !available.includes(n));
   if (unknown.length > 0) {
-    console.error(`no log for ${unknown.join(', ')}; available: ${available.join(', ') || 'none (stack never started)'}`);
+    console.error(
+      `no log for ${unknown.join(', ')}; available: ${available.join(', ') || 'none (stack never started)'}`,
+    );
     process.exitCode = 1;
     return;
   }
@@ -60,7 +66,10 @@ function logs(args: readonly string[]): void {
     spawn('tail', ['-n', '20', '-F', ...chosen.map(logFileOf)], { stdio: 'inherit' });
     return;
   }
-  for (const name of chosen) console.log(`==> ${name} (${logFileOf(name)}) <==\n${tail(logFileOf(name), names.length > 0 ? 200 : 15)}\n`);
+  for (const name of chosen)
+    console.log(
+      `==> ${name} (${logFileOf(name)}) <==\n${tail(logFileOf(name), names.length > 0 ? 200 : 15)}\n`,
+    );
 }
 
 function run(cmd: string, args: readonly string[]): Promise<number> {
@@ -96,11 +105,22 @@ async function test(): Promise<number> {
   }
   const report = join(stateDir, 'vitest-report.json');
   try {
-    const code = await run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
+    const code = await run(bin('vitest'), [
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${report}`,
+    ]);
     if (existsSync(report)) {
-      const r = JSON.parse(readFileSync(report, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number };
+      const r = JSON.parse(readFileSync(report, 'utf8')) as {
+        numPassedTests: number;
+        numFailedTests: number;
+        numPendingTests: number;
+      };
       // The plain closing line CI reads, whatever the runner's own format.
-      console.log(`\nvitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);
+      console.log(
+        `\nvitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`,
+      );
     }
     return code;
   } finally {

@@ -129,14 +129,29 @@ export function components(kafka: () => Kafka): Component[] {
       ],
       async prepare() {
         const templates = join(repoRoot, 'stack', 'tools', 'kafka');
-        const props = renderFile(join(templates, 'server.template.properties'), configOut('kafka', 'server.properties'), vars);
+        const props = renderFile(
+          join(templates, 'server.template.properties'),
+          configOut('kafka', 'server.properties'),
+          vars,
+        );
         renderFile(join(templates, 'log4j2.template.yaml'), configOut('kafka', 'log4j2.yaml'), vars);
         if (!existsSync(join(dataDir('kafka'), 'meta.properties'))) {
           // KRaft storage is formatted once; the cluster id lives in meta.properties from then on.
           mkdirSync(dataDir('kafka'), { recursive: true });
           await runLogged(
             'java',
-            ['-cp', `${kafkaLibs}/*`, 'kafka.tools.StorageTool', 'format', '--standalone', '--ignore-formatted', '-t', KAFKA_CLUSTER_ID, '-c', props],
+            [
+              '-cp',
+              `${kafkaLibs}/*`,
+              'kafka.tools.StorageTool',
+              'format',
+              '--standalone',
+              '--ignore-formatted',
+              '-t',
+              KAFKA_CLUSTER_ID,
+              '-c',
+              props,
+            ],
             join(statePaths.logs, 'kafka-format.log'),
           );
         }
@@ -171,7 +186,11 @@ export function components(kafka: () => Kafka): Component[] {
       args: [`-config.file=${configOut('tempo', 'tempo.yaml')}`],
       prepare: () => {
         mkdirSync(dataDir('tempo'), { recursive: true });
-        renderFile(join(repoRoot, 'observability', 'tempo', 'tempo.template.yaml'), configOut('tempo', 'tempo.yaml'), vars);
+        renderFile(
+          join(repoRoot, 'observability', 'tempo', 'tempo.template.yaml'),
+          configOut('tempo', 'tempo.yaml'),
+          vars,
+        );
       },
       probe: { kind: 'http', url: url(ports.tempoHttp, '/ready') },
       // Tempo 2.8's query frontend can hang on SIGTERM after serving a query; its WAL makes SIGKILL safe.
@@ -217,7 +236,11 @@ export function components(kafka: () => Kafka): Component[] {
       ],
       prepare: () => {
         mkdirSync(dataDir('alertmanager'), { recursive: true });
-        renderFile(join(repoRoot, 'alerts', 'alertmanager.template.yml'), configOut('alertmanager', 'alertmanager.yml'), vars);
+        renderFile(
+          join(repoRoot, 'alerts', 'alertmanager.template.yml'),
+          configOut('alertmanager', 'alertmanager.yml'),
+          vars,
+        );
       },
       probe: { kind: 'http', url: url(ports.alertmanager, '/-/ready') },
       endpoints: [{ label: 'UI / API', url: url(ports.alertmanager) }],

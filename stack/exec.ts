@@ -28,7 +28,9 @@ export async function runLogged(
       child.stdout?.pipe(log, { end: false });
       child.stderr?.pipe(log, { end: false });
       child.on('error', (err) => reject(new CommandError(cmd, null, err.message)));
-      child.on('close', (code) => (code === 0 ? resolve() : reject(new CommandError(`${cmd} ${args.join(' ')}`, code))));
+      child.on('close', (code) =>
+        code === 0 ? resolve() : reject(new CommandError(`${cmd} ${args.join(' ')}`, code)),
+      );
     });
   } finally {
     await new Promise((resolve) => log.end(resolve));
@@ -36,7 +38,11 @@ export async function runLogged(
 }
 
 /** Runs a command and returns its stdout; stderr is kept for the error message. */
-export async function capture(cmd: string, args: readonly string[], options: SpawnOptions = {}): Promise<string> {
+export async function capture(
+  cmd: string,
+  args: readonly string[],
+  options: SpawnOptions = {},
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -45,7 +51,9 @@ export async function capture(cmd: string, args: readonly string[], options: Spa
     child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', (e) => reject(new CommandError(cmd, null, e.message)));
     child.on('close', (code) =>
-      code === 0 ? resolve(out) : reject(new CommandError(`${cmd} ${args.join(' ')}`, code, (err || out).trim())),
+      code === 0
+        ? resolve(out)
+        : reject(new CommandError(`${cmd} ${args.join(' ')}`, code, (err || out).trim())),
     );
   });
 }

@@ -7,7 +7,8 @@ export const repoRoot = resolve(import.meta.dirname, '..');
 
 /** Built tools, keyed by version: `<cache>/<tool>-<version>/`. */
 export const cacheDir = resolve(
-  process.env.ORDERFLOW_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'orderflow'),
+  process.env.ORDERFLOW_CACHE_DIR ??
+    join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'orderflow'),
 );
 
 /** Everything a running stack writes: data, rendered configs, logs, the supervisor socket. */

@@ -3,7 +3,11 @@ import { connect } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 
 export type Probe =
-  | { readonly kind: 'http'; readonly url: string; readonly expect?: (status: number, body: string) => boolean }
+  | {
+      readonly kind: 'http';
+      readonly url: string;
+      readonly expect?: (status: number, body: string) => boolean;
+    }
   | { readonly kind: 'tcp'; readonly host: string; readonly port: number }
   | { readonly kind: 'check'; readonly describe: string; readonly run: () => Promise<void> };
 
@@ -69,7 +73,9 @@ export async function waitReady(probe: Probe, { timeoutMs, stillStarting }: Wait
     const dead = await stillStarting?.();
     if (dead) throw new Error(dead);
     if (Date.now() > deadline) {
-      throw new Error(`not ready after ${Math.round(timeoutMs / 1000)} s (${describeProbe(probe)}: ${lastError})`);
+      throw new Error(
+        `not ready after ${Math.round(timeoutMs / 1000)} s (${describeProbe(probe)}: ${lastError})`,
+      );
     }
     await delay(Math.min(100 * 2 ** attempt, 1000)); // poll interval between probe attempts
   }

@@ -15,7 +15,9 @@ const logDir = join(cacheDir, 'logs');
 const logFor = (tool: Tool): string => join(logDir, `${tool.name}-${tool.version}.log`);
 
 export function missingTools(only: readonly string[] = []): Tool[] {
-  return Object.values(tools).filter((tool) => !isInstalled(tool) && (only.length === 0 || only.includes(tool.name)));
+  return Object.values(tools).filter(
+    (tool) => !isInstalled(tool) && (only.length === 0 || only.includes(tool.name)),
+  );
 }
 
 const toolNames = (): string[] => Object.values(tools).map((tool) => tool.name);
@@ -25,7 +27,9 @@ async function installOne(tool: Tool): Promise<boolean> {
   console.log(`[setup] ${tool.name} ${tool.version}: installing from ${tool.source}`);
   try {
     await install(tool, logFor(tool));
-    console.log(`[setup] ${tool.name} ${tool.version}: done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    console.log(
+      `[setup] ${tool.name} ${tool.version}: done in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    );
     return true;
   } catch (err) {
     console.error(`[setup] ${tool.name} ${tool.version}: FAILED: ${(err as Error).message}`);
@@ -37,7 +41,8 @@ async function installOne(tool: Tool): Promise<boolean> {
 /** Installs what is missing; `only` limits it to the named tools (`npm run setup -- kafka tempo`). */
 export async function setup(only: readonly string[] = []): Promise<SetupResult> {
   const unknown = only.filter((name) => !toolNames().includes(name));
-  if (unknown.length > 0) throw new Error(`unknown tool ${unknown.join(', ')}; tools: ${toolNames().join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown tool ${unknown.join(', ')}; tools: ${toolNames().join(', ')}`);
   mkdirSync(logDir, { recursive: true });
   for (const tool of Object.values(tools)) {
     if (isInstalled(tool)) console.log(`[setup] ${tool.name} ${tool.version}: present in ${tool.dir}`);
@@ -54,7 +59,9 @@ export async function setup(only: readonly string[] = []): Promise<SetupResult> 
     }),
   );
   if (missing.length > 0) {
-    console.log(`[setup] ${missing.length - failed.length}/${missing.length} installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    console.log(
+      `[setup] ${missing.length - failed.length}/${missing.length} installed in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    );
   }
   return { ok: failed.length === 0, failed };
 }

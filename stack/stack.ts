@@ -57,7 +57,10 @@ async function startComponent(c: Component): Promise<number> {
     }
   }
   try {
-    await waitReady(c.probe, { timeoutMs: c.startTimeoutMs ?? 45_000, stillStarting: () => deadReason(c.name) });
+    await waitReady(c.probe, {
+      timeoutMs: c.startTimeoutMs ?? 45_000,
+      stillStarting: () => deadReason(c.name),
+    });
   } catch (err) {
     throw new ComponentFailure(c.name, (err as Error).message);
   }
@@ -98,7 +101,8 @@ export async function startStack(log: (line: string) => void = console.log): Pro
       if (seen.has(name)) continue;
       seen.add(name);
       log(`[start] FAILED ${f.message}`);
-      if (f instanceof ComponentFailure) log(`[start] last lines of ${logFileOf(name)}:\n${tail(logFileOf(name))}`);
+      if (f instanceof ComponentFailure)
+        log(`[start] last lines of ${logFileOf(name)}:\n${tail(logFileOf(name))}`);
     }
     throw new Error(`stack did not start: ${[...seen].join(', ')}`);
   }
@@ -159,10 +163,19 @@ export async function stopStack(log: (line: string) => void = console.log): Prom
 
 export function formatTable(statuses: readonly ComponentStatus[]): string {
   const rows = statuses.flatMap((s) =>
-    s.endpoints.map((e, i) => [i === 0 ? s.name : '', i === 0 ? (s.ready ? 'ready' : s.process.toLowerCase()) : '', e.label, e.url]),
+    s.endpoints.map((e, i) => [
+      i === 0 ? s.name : '',
+      i === 0 ? (s.ready ? 'ready' : s.process.toLowerCase()) : '',
+      e.label,
+      e.url,
+    ]),
   );
   const header = ['component', 'state', 'endpoint', 'address'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }

@@ -25,7 +25,8 @@ export const logFileOf = (program: string): string => join(statePaths.logs, `${p
 
 // supervisord expands %(name)s in values, so a literal % must be doubled.
 const escapePercent = (s: string): string => s.replaceAll('%', '%%');
-const quoteArg = (arg: string): string => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `"${arg.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`);
+const quoteArg = (arg: string): string =>
+  /^[\w@%+=:,./-]+$/.test(arg) ? arg : `"${arg.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
 
 function programSection(p: Program): string {
   const env = Object.entries(p.env ?? {})
@@ -85,7 +86,11 @@ export async function supervisorRunning(): Promise<boolean> {
 }
 
 export async function startSupervisor(): Promise<void> {
-  await runLogged(tools.supervisor.bins.supervisord, ['-c', supervisorConf], join(statePaths.logs, 'supervisord.out'));
+  await runLogged(
+    tools.supervisor.bins.supervisord,
+    ['-c', supervisorConf],
+    join(statePaths.logs, 'supervisord.out'),
+  );
 }
 
 export async function ctl(...args: string[]): Promise<string> {
@@ -99,13 +104,16 @@ export async function ctl(...args: string[]): Promise<string> {
   }
 }
 
-export type ProgramState = 'STOPPED' | 'STARTING' | 'RUNNING' | 'BACKOFF' | 'STOPPING' | 'EXITED' | 'FATAL' | 'UNKNOWN';
+export type ProgramState =
+  'STOPPED' | 'STARTING' | 'RUNNING' | 'BACKOFF' | 'STOPPING' | 'EXITED' | 'FATAL' | 'UNKNOWN';
 
 export async function programStates(): Promise<Map<string, { state: ProgramState; detail: string }>> {
   const out = await ctl('status');
   const states = new Map<string, { state: ProgramState; detail: string }>();
   for (const line of out.split('\n')) {
-    const m = /^(\S+)\s+(STOPPED|STARTING|RUNNING|BACKOFF|STOPPING|EXITED|FATAL|UNKNOWN)\s*(.*)$/.exec(line.trim());
+    const m = /^(\S+)\s+(STOPPED|STARTING|RUNNING|BACKOFF|STOPPING|EXITED|FATAL|UNKNOWN)\s*(.*)$/.exec(
+      line.trim(),
+    );
     if (m) states.set(m[1]!, { state: m[2] as ProgramState, detail: m[3] ?? '' });
   }
   return states;

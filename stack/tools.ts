@@ -35,7 +35,10 @@ function goInstallTool<B extends string>(name: string, version: string, pkgs: Re
     source: `go install ${Object.values(pkgs).join(' ')}`,
     lane: 'go',
     dir,
-    bins: Object.fromEntries(Object.keys(pkgs).map((bin) => [bin, join(dir, 'bin', bin)])) as Record<B, string>,
+    bins: Object.fromEntries(Object.keys(pkgs).map((bin) => [bin, join(dir, 'bin', bin)])) as Record<
+      B,
+      string
+    >,
     async install({ dir, log }) {
       // `go install` names a binary after its package folder (toxiproxy's are `server` and `cli`), so
       // each package goes to its own GOBIN and is renamed to the name we use.
@@ -53,7 +56,12 @@ function goInstallTool<B extends string>(name: string, version: string, pkgs: Re
   };
 }
 
-function debianTool<B extends string>(name: string, pkg: string, version: string, bins: Record<B, string>): Tool<B> {
+function debianTool<B extends string>(
+  name: string,
+  pkg: string,
+  version: string,
+  bins: Record<B, string>,
+): Tool<B> {
   const dir = toolDir(name, version);
   return {
     name,
@@ -61,13 +69,16 @@ function debianTool<B extends string>(name: string, pkg: string, version: string
     source: `Debian package ${pkg}=${version}`,
     lane: 'other',
     dir,
-    bins: Object.fromEntries(Object.entries<string>(bins).map(([bin, path]) => [bin, join(dir, 'root', path)])) as Record<B, string>,
+    bins: Object.fromEntries(
+      Object.entries<string>(bins).map(([bin, path]) => [bin, join(dir, 'root', path)]),
+    ) as Record<B, string>,
     async install({ dir, log }) {
       // `apt-get download` fetches the .deb without installing it system-wide (no service, no root
       // side effects); `dpkg-deb -x` unpacks it into the cache.
       const debs = join(dir, 'debs');
       mkdirSync(debs, { recursive: true });
-      const download = (): Promise<void> => runLogged('apt-get', ['download', `${pkg}=${version}`], log, { cwd: debs });
+      const download = (): Promise<void> =>
+        runLogged('apt-get', ['download', `${pkg}=${version}`], log, { cwd: debs });
       try {
         await download();
       } catch (err) {
@@ -83,7 +94,12 @@ function debianTool<B extends string>(name: string, pkg: string, version: string
   };
 }
 
-function pythonTool<const B extends string>(name: string, version: string, requirements: string, bins: readonly B[]): Tool<B> {
+function pythonTool<const B extends string>(
+  name: string,
+  version: string,
+  requirements: string,
+  bins: readonly B[],
+): Tool<B> {
   const dir = toolDir(name, version);
   return {
     name,
@@ -94,7 +110,11 @@ function pythonTool<const B extends string>(name: string, version: string, requi
     bins: Object.fromEntries(bins.map((bin) => [bin, join(dir, 'bin', bin)])) as Record<B, string>,
     async install({ dir, log }) {
       await runLogged('python3', ['-m', 'venv', dir], log);
-      await runLogged(join(dir, 'bin', 'pip'), ['install', '--disable-pip-version-check', '-q', '-r', requirements], log);
+      await runLogged(
+        join(dir, 'bin', 'pip'),
+        ['install', '--disable-pip-version-check', '-q', '-r', requirements],
+        log,
+      );
     },
   };
 }
@@ -126,13 +146,22 @@ export const tools = {
   tempo: defineTool({
     name: 'tempo',
     version: versions.tempo,
-    source: 'Go module proxy, built through the wrapper module stack/tools/tempo (repeats Tempo’s replace directives)',
+    source:
+      'Go module proxy, built through the wrapper module stack/tools/tempo (repeats Tempo’s replace directives)',
     lane: 'go',
     dir: toolDir('tempo', versions.tempo),
     bins: { tempo: join(toolDir('tempo', versions.tempo), 'bin', 'tempo') },
     async install({ dir, log }) {
       const ldflags = `-s -w -X main.Version=${TEMPO_RELEASE} -X main.Revision=${TEMPO_RELEASE.split('-').pop()} -X main.Branch=main`;
-      const args = ['build', '-trimpath', '-ldflags', ldflags, '-o', join(dir, 'bin', 'tempo'), 'github.com/grafana/tempo/cmd/tempo'];
+      const args = [
+        'build',
+        '-trimpath',
+        '-ldflags',
+        ldflags,
+        '-o',
+        join(dir, 'bin', 'tempo'),
+        'github.com/grafana/tempo/cmd/tempo',
+      ];
       await runLogged('go', args, log, {
         cwd: join(repoRoot, 'stack', 'tools', 'tempo'),
         env: goEnv(),
@@ -174,22 +203,37 @@ export const tools = {
   schemaRegistry: defineTool({
     name: 'apicurio-registry',
     version: versions.schemaRegistry,
-    source: 'Maven Central (stack/tools/schema-registry/pom.xml: io.apicurio:apicurio-registry-app, classifier all)',
+    source:
+      'Maven Central (stack/tools/schema-registry/pom.xml: io.apicurio:apicurio-registry-app, classifier all)',
     lane: 'other',
     dir: toolDir('apicurio-registry', versions.schemaRegistry),
-    bins: { jar: join(toolDir('apicurio-registry', versions.schemaRegistry), `apicurio-registry-app-${versions.schemaRegistry}-runner.jar`) },
+    bins: {
+      jar: join(
+        toolDir('apicurio-registry', versions.schemaRegistry),
+        `apicurio-registry-app-${versions.schemaRegistry}-runner.jar`,
+      ),
+    },
     async install({ dir, log }) {
       await runLogged(
         'mvn',
-        ['-B', '-q', '-f', join(repoRoot, 'stack', 'tools', 'schema-registry', 'pom.xml'), 'dependency:unpack', `-Dregistry.dir=${dir}`],
+        [
+          '-B',
+          '-q',
+          '-f',
+          join(repoRoot, 'stack', 'tools', 'schema-registry', 'pom.xml'),
+          'dependency:unpack',
+          `-Dregistry.dir=${dir}`,
+        ],
         log,
       );
     },
   }),
-  supervisor: pythonTool('supervisor', versions.supervisor, join(repoRoot, 'stack', 'tools', 'supervisor', 'requirements.txt'), [
-    'supervisord',
-    'supervisorctl',
-  ]),
+  supervisor: pythonTool(
+    'supervisor',
+    versions.supervisor,
+    join(repoRoot, 'stack', 'tools', 'supervisor', 'requirements.txt'),
+    ['supervisord', 'supervisorctl'],
+  ),
 } as const satisfies Record<string, Tool>;
 
 export type ToolName = keyof typeof tools;

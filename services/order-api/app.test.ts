@@ -31,21 +31,42 @@ function appWithoutTemporal() {
   const temporal = new Client({ connection });
   const app = buildApp({
     orders: createOrders({ store, temporal, reviewTimeoutSeconds: 60 }),
-    ready: () => connection.withDeadline(Date.now() + 1000, async () => void (await connection.workflowService.getSystemInfo({}))),
+    ready: () =>
+      connection.withDeadline(
+        Date.now() + 1000,
+        async () => void (await connection.workflowService.getSystemInfo({})),
+      ),
     logLevel: 'silent',
   });
   return { app, store };
 }
 
-const post = (app: ReturnType<typeof appWithoutTemporal>['app'], body: unknown, headers: Record<string, string> = {}) =>
-  app.inject({ method: 'POST', url: '/orders', payload: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+const post = (
+  app: ReturnType<typeof appWithoutTemporal>['app'],
+  body: unknown,
+  headers: Record<string, string> = {},
+) =>
+  app.inject({
+    method: 'POST',
+    url: '/orders',
+    payload: typeof body === 'string' ? body : JSON.stringify(body),
+    headers: { 'content-type': 'application/json', ...headers },
+  });
 
 describe('order-api', () => {
   it.each([
     ['no items', { ...valid, items: [] }, 'items'],
     ['a zero quantity', { ...valid, items: [{ sku: 'sku-widget', quantity: 0 }] }, 'items.0.quantity'],
-    ['a lower-case country', { ...valid, shippingAddress: { ...valid.shippingAddress, country: 'us' } }, 'shippingAddress.country'],
-    ['a payment method that is not a pm_ id', { ...valid, paymentMethod: '4242424242424242' }, 'paymentMethod'],
+    [
+      'a lower-case country',
+      { ...valid, shippingAddress: { ...valid.shippingAddress, country: 'us' } },
+      'shippingAddress.country',
+    ],
+    [
+      'a payment method that is not a pm_ id',
+      { ...valid, paymentMethod: '4242424242424242' },
+      'paymentMethod',
+    ],
     ['an unknown field', { ...valid, giftWrap: true }, ''],
     ['a missing customer', { ...valid, customerId: undefined }, 'customerId'],
   ])('when the body has %s, then 400 VALIDATION_FAILED names the field', async (_case, body, path) => {

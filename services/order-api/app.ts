@@ -4,7 +4,11 @@ import { z } from 'zod';
 import { createServiceApp, parse } from '../kit/http.ts';
 import type { Orders } from './orders.ts';
 
-const id = z.string().min(1).max(100).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only');
+const id = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only');
 
 export const orderRequestSchema = z
   .object({
@@ -27,13 +31,26 @@ export const orderRequestSchema = z
   .strict();
 
 const reviewSchema = z
-  .object({ decision: z.enum(['approve', 'reject']), reviewer: z.string().min(1).max(200), note: z.string().max(1000).optional() })
+  .object({
+    decision: z.enum(['approve', 'reject']),
+    reviewer: z.string().min(1).max(200),
+    note: z.string().max(1000).optional(),
+  })
   .strict();
 
 const idempotencyKeySchema = z.string().min(1).max(255).optional();
 
-export function buildApp(deps: { orders: Orders; ready: () => Promise<void>; logLevel?: string }): FastifyInstance {
-  const app = createServiceApp({ service: 'order-api', ready: deps.ready, faults: false, logLevel: deps.logLevel });
+export function buildApp(deps: {
+  orders: Orders;
+  ready: () => Promise<void>;
+  logLevel?: string;
+}): FastifyInstance {
+  const app = createServiceApp({
+    service: 'order-api',
+    ready: deps.ready,
+    faults: false,
+    logLevel: deps.logLevel,
+  });
 
   app.post('/orders', async (req, reply) => {
     const request = parse(orderRequestSchema, req.body);
@@ -42,10 +59,15 @@ export function buildApp(deps: { orders: Orders; ready: () => Promise<void>; log
     return reply
       .status(202)
       .header('location', `/orders/${accepted.orderId}`)
-      .send({ ...accepted, links: { self: `/orders/${accepted.orderId}`, review: `/orders/${accepted.orderId}/review` } });
+      .send({
+        ...accepted,
+        links: { self: `/orders/${accepted.orderId}`, review: `/orders/${accepted.orderId}/review` },
+      });
   });
 
-  app.get<{ Params: { id: string } }>('/orders/:id', async (req) => deps.orders.get(parse(id, req.params.id, 'INVALID_ORDER_ID')));
+  app.get<{ Params: { id: string } }>('/orders/:id', async (req) =>
+    deps.orders.get(parse(id, req.params.id, 'INVALID_ORDER_ID')),
+  );
 
   app.post<{ Params: { id: string } }>('/orders/:id/review', async (req) => {
     const orderId = parse(id, req.params.id, 'INVALID_ORDER_ID');

@@ -11,8 +11,19 @@ import {
   type Client,
 } from '@temporalio/client';
 import { AppError, notFound } from '../kit/errors.ts';
-import { orderStateQuery, reviewDecisionUpdate, TASK_QUEUES, WORKFLOW_TYPE } from '../../workflows/order/definitions.ts';
-import { TERMINAL_STATUSES, type OrderRequest, type OrderState, type ProcessOrderInput, type ReviewDecision } from '../../workflows/order/types.ts';
+import {
+  orderStateQuery,
+  reviewDecisionUpdate,
+  TASK_QUEUES,
+  WORKFLOW_TYPE,
+} from '../../workflows/order/definitions.ts';
+import {
+  TERMINAL_STATUSES,
+  type OrderRequest,
+  type OrderState,
+  type ProcessOrderInput,
+  type ReviewDecision,
+} from '../../workflows/order/types.ts';
 import type { OrderRecord, OrderStore } from './store.ts';
 
 export interface OrdersDeps {
@@ -49,24 +60,32 @@ function canonical(value: unknown): string {
 
 /** Same customer + same Idempotency-Key = same order id = same workflow: duplicates return the same order. */
 export function orderIdFor(customerId: string, idempotencyKey: string | undefined): string {
-  return idempotencyKey ? `ord_${sha256(`${customerId}\n${idempotencyKey}`).slice(0, 26)}` : `ord_${randomUUID().replaceAll('-', '')}`;
+  return idempotencyKey
+    ? `ord_${sha256(`${customerId}\n${idempotencyKey}`).slice(0, 26)}`
+    : `ord_${randomUUID().replaceAll('-', '')}`;
 }
 
 /** Temporal down or unreachable: the API accepts nothing rather than half-accepting. */
 export function isTemporalUnavailable(err: unknown): boolean {
-  if (err instanceof ServiceError) return isTemporalUnavailable(err.cause) || /unavailable|connect|deadline/i.test(err.message);
+  if (err instanceof ServiceError)
+    return isTemporalUnavailable(err.cause) || /unavailable|connect|deadline/i.test(err.message);
   if (isGrpcServiceError(err)) return (err.code as number) === 14 || (err.code as number) === 4; // UNAVAILABLE, DEADLINE_EXCEEDED
   return err instanceof Error && /ECONNREFUSED|connect|transport/i.test(err.message);
 }
 
 const temporalUnavailable = (err: unknown): AppError =>
-  new AppError('TEMPORAL_UNAVAILABLE', 503, `the order workflow engine is unreachable: ${(err as Error).message}`);
+  new AppError(
+    'TEMPORAL_UNAVAILABLE',
+    503,
+    `the order workflow engine is unreachable: ${(err as Error).message}`,
+  );
 
 export function createOrders(deps: OrdersDeps) {
   const { store, temporal } = deps;
 
   /** Bounds a Temporal call: an unreachable server answers 503 in seconds, not after the client's retries. */
-  const bounded = <T>(ms: number, call: () => Promise<T>): Promise<T> => temporal.connection.withDeadline(Date.now() + ms, call);
+  const bounded = <T>(ms: number, call: () => Promise<T>): Promise<T> =>
+    temporal.connection.withDeadline(Date.now() + ms, call);
 
   async function liveState(orderId: string): Promise<OrderState | undefined> {
     try {
@@ -82,7 +101,11 @@ export function createOrders(deps: OrdersDeps) {
       const requestHash = sha256(canonical(request));
       const existing = await store.get(orderId);
       if (existing && existing.requestHash !== requestHash && existing.requestHash !== '') {
-        throw new AppError('IDEMPOTENCY_KEY_REUSED', 422, 'this Idempotency-Key was already used for a different order');
+        throw new AppError(
+          'IDEMPOTENCY_KEY_REUSED',
+          422,
+          'this Idempotency-Key was already used for a different order',
+        );
       }
       const input: ProcessOrderInput = { orderId, request, reviewTimeoutSeconds: deps.reviewTimeoutSeconds };
       let duplicate = existing !== undefined;
@@ -102,8 +125,21 @@ export function createOrders(deps: OrdersDeps) {
         else throw err;
       }
       const traceId = trace.getActiveSpan()?.spanContext().traceId ?? null;
-      const { created, order } = await store.create({ orderId, workflowId: orderId, idempotencyKey: idempotencyKey ?? null, requestHash, request, traceId });
-      return { orderId, workflowId: order.workflowId, traceId: order.traceId, status: order.status, duplicate: duplicate || !created };
+      const { created, order } = await store.create({
+        orderId,
+        workflowId: orderId,
+        idempotencyKey: idempotencyKey ?? null,
+        requestHash,
+        request,
+        traceId,
+      });
+      return {
+        orderId,
+        workflowId: order.workflowId,
+        traceId: order.traceId,
+        status: order.status,
+        duplicate: duplicate || !created,
+      };
     },
 
     async get(orderId: string) {
@@ -116,7 +152,9 @@ export function createOrders(deps: OrdersDeps) {
     async review(orderId: string, decision: ReviewDecision) {
       if (!(await store.get(orderId))) throw notFound('order', orderId);
       try {
-        const status = await bounded(30_000, () => temporal.workflow.getHandle(orderId).executeUpdate(reviewDecisionUpdate, { args: [decision] }));
+        const status = await bounded(30_000, () =>
+          temporal.workflow.getHandle(orderId).executeUpdate(reviewDecisionUpdate, { args: [decision] }),
+        );
         return { orderId, status };
       } catch (err) {
         if (err instanceof WorkflowUpdateFailedError) {
@@ -124,8 +162,15 @@ export function createOrders(deps: OrdersDeps) {
         }
         if (isTemporalUnavailable(err)) throw temporalUnavailable(err);
         // The order exists, but its workflow has finished: the server refuses updates to closed workflows.
-        if (err instanceof WorkflowNotFoundError || /completed|closed|not found/i.test((err as Error).message)) {
-          throw new AppError('ORDER_NOT_AWAITING_REVIEW', 409, `order ${orderId} is ${(await store.get(orderId))?.status ?? 'closed'}, not awaiting review`);
+        if (
+          err instanceof WorkflowNotFoundError ||
+          /completed|closed|not found/i.test((err as Error).message)
+        ) {
+          throw new AppError(
+            'ORDER_NOT_AWAITING_REVIEW',
+            409,
+            `order ${orderId} is ${(await store.get(orderId))?.status ?? 'closed'}, not awaiting review`,
+          );
         }
         throw err;
       }
@@ -147,7 +192,13 @@ function present(orderId: string, record: OrderRecord | undefined, state: OrderS
     customerId: record?.customerId ?? null,
     items: record?.request.items ?? [],
     totals: pricing
-      ? { currency: pricing.currency, subtotalCents: pricing.subtotalCents, discountCents: pricing.discountCents, taxCents: pricing.taxCents, totalCents: pricing.totalCents }
+      ? {
+          currency: pricing.currency,
+          subtotalCents: pricing.subtotalCents,
+          discountCents: pricing.discountCents,
+          taxCents: pricing.taxCents,
+          totalCents: pricing.totalCents,
+        }
       : null,
     fraud: state?.fraud ?? null,
     review: state?.review ?? null,

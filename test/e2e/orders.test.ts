@@ -10,10 +10,16 @@ import { eventually, host, requireComponent, uniqueId, urls } from '../support/s
 const api = `http://${host}:${process.env.ORDER_API_PORT ?? 8080}`;
 const inventory = `http://${host}:${downstream.inventory.port}`;
 // Ledger checks go straight to the gateway, not through the proxy the test may be poisoning.
-const stripe = new Stripe('sk_test_orderflow_e2e', { host, port: downstream.payment.port, protocol: 'http', maxNetworkRetries: 0 });
+const stripe = new Stripe('sk_test_orderflow_e2e', {
+  host,
+  port: downstream.payment.port,
+  protocol: 'http',
+  maxNetworkRetries: 0,
+});
 
 let client: Client | undefined;
-const temporalClient = (): Client => (client ??= new Client({ connection: Connection.lazy({ address: urls.temporal }) }));
+const temporalClient = (): Client =>
+  (client ??= new Client({ connection: Connection.lazy({ address: urls.temporal }) }));
 
 const address = { line1: '1 Main St', city: 'San Francisco', postalCode: '94105', country: 'US' };
 const order = (over: Record<string, unknown> = {}) => ({
@@ -35,12 +41,23 @@ interface OrderView {
   timeline: { step: string; status: string }[];
 }
 
-async function submit(body: unknown, key = uniqueId('idem')): Promise<{ status: number; body: { orderId: string; workflowId: string; duplicate: boolean } }> {
-  const res = await fetch(`${api}/orders`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body) });
-  return { status: res.status, body: (await res.json()) as { orderId: string; workflowId: string; duplicate: boolean } };
+async function submit(
+  body: unknown,
+  key = uniqueId('idem'),
+): Promise<{ status: number; body: { orderId: string; workflowId: string; duplicate: boolean } }> {
+  const res = await fetch(`${api}/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': key },
+    body: JSON.stringify(body),
+  });
+  return {
+    status: res.status,
+    body: (await res.json()) as { orderId: string; workflowId: string; duplicate: boolean },
+  };
 }
 
-const getOrder = async (id: string): Promise<OrderView> => (await (await fetch(`${api}/orders/${id}`)).json()) as OrderView;
+const getOrder = async (id: string): Promise<OrderView> =>
+  (await (await fetch(`${api}/orders/${id}`)).json()) as OrderView;
 
 const settle = (id: string, timeoutMs = 45_000): Promise<OrderView> =>
   eventually(
@@ -53,7 +70,11 @@ const settle = (id: string, timeoutMs = 45_000): Promise<OrderView> =>
   );
 
 const waitForStatus = (id: string, status: string): Promise<OrderView> =>
-  eventually(async () => ((await getOrder(id)).status === status ? getOrder(id) : undefined), 30_000, `order ${id} to be ${status}`);
+  eventually(
+    async () => ((await getOrder(id)).status === status ? getOrder(id) : undefined),
+    30_000,
+    `order ${id} to be ${status}`,
+  );
 
 /** Every PaymentIntent the gateway holds for this order: the ledger. */
 async function intentsFor(orderId: string): Promise<Stripe.PaymentIntent[]> {
@@ -97,7 +118,9 @@ describe('orders end to end', () => {
   });
 
   it('when shipping rejects the address after payment, then exactly one refund follows the charge and the stock is released', async () => {
-    const { body } = await submit(order({ customerId: 'cust-bob', shippingAddress: { ...address, line1: '1 Undeliverable Road' } }));
+    const { body } = await submit(
+      order({ customerId: 'cust-bob', shippingAddress: { ...address, line1: '1 Undeliverable Road' } }),
+    );
     const done = await settle(body.orderId);
     expect(done.status).toBe('failed');
     expect(done.failure).toMatchObject({ step: 'CreateShipment', type: 'UndeliverableAddress' });
@@ -125,19 +148,32 @@ describe('orders end to end', () => {
     await settle(first.body.orderId);
     expect(await intentsFor(first.body.orderId)).toHaveLength(1);
 
-    const reused = await submit(order({ customerId: 'cust-carol', items: [{ sku: 'sku-gadget', quantity: 1 }] }), key);
+    const reused = await submit(
+      order({ customerId: 'cust-carol', items: [{ sku: 'sku-gadget', quantity: 1 }] }),
+      key,
+    );
     expect(reused.status).toBe(422);
   });
 
   it('when the gateway charges but the response is lost, then the retried payment replays the same intent: one charge', async () => {
     const proxy = await toxiproxy.get(downstream.payment.name);
     // Responses from the gateway are cut; requests still arrive and take effect.
-    const toxic = await proxy.addToxic({ name: 'lose-responses', type: 'limit_data', stream: 'downstream', toxicity: 1, attributes: { bytes: 1 } });
+    const toxic = await proxy.addToxic({
+      name: 'lose-responses',
+      type: 'limit_data',
+      stream: 'downstream',
+      toxicity: 1,
+      attributes: { bytes: 1 },
+    });
     cleanups.push(() => toxic.remove());
     const { body } = await submit(order({ customerId: 'cust-dave' }));
     // The first attempt creates the intent, then loses the answer and fails; lift the toxic while
     // Temporal waits out the retry backoff, so the second attempt gets through.
-    await eventually(async () => ((await intentsFor(body.orderId)).length > 0 ? true : undefined), 20_000, 'intent created');
+    await eventually(
+      async () => ((await intentsFor(body.orderId)).length > 0 ? true : undefined),
+      20_000,
+      'intent created',
+    );
     await eventually(
       async () => {
         const { raw } = await temporalClient().workflow.getHandle(body.orderId).describe();
@@ -159,7 +195,9 @@ describe('orders end to end', () => {
       (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'processPayment',
     );
     const started = (history.events ?? []).find(
-      (e) => e.activityTaskStartedEventAttributes?.scheduledEventId?.toString() === completedPayment?.eventId?.toString(),
+      (e) =>
+        e.activityTaskStartedEventAttributes?.scheduledEventId?.toString() ===
+        completedPayment?.eventId?.toString(),
     );
     expect(started?.activityTaskStartedEventAttributes?.attempt).toBeGreaterThan(1);
   });
@@ -184,7 +222,11 @@ describe('orders end to end', () => {
   it('when fraud flags a high-value order, then it waits in awaiting_review and a reviewer approval completes it', async () => {
     const { body } = await submit(order({ items: [{ sku: 'sku-widget', quantity: 120 }] }));
     await waitForStatus(body.orderId, 'awaiting_review');
-    const notYet = await fetch(`${api}/orders/${body.orderId}/review`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"decision":"maybe"}' });
+    const notYet = await fetch(`${api}/orders/${body.orderId}/review`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"decision":"maybe"}',
+    });
     expect(notYet.status).toBe(400);
     const res = await fetch(`${api}/orders/${body.orderId}/review`, {
       method: 'POST',

@@ -36,7 +36,16 @@ export default function () {
 }
 `,
     );
-    await capture(tools.k6.bins.k6, ['run', '--quiet', '--no-usage-report', '--summary-export', summary, '-e', `TARGET=${target}`, script]);
+    await capture(tools.k6.bins.k6, [
+      'run',
+      '--quiet',
+      '--no-usage-report',
+      '--summary-export',
+      summary,
+      '-e',
+      `TARGET=${target}`,
+      script,
+    ]);
 
     const result = JSON.parse(readFileSync(summary, 'utf8')) as {
       metrics: { http_reqs: { count: number }; checks: { passes: number; fails: number } };

@@ -26,7 +26,11 @@ describe('Kafka with the schema registry', () => {
 
     // Produce on the direct listener, consume through Toxiproxy: both paths must work.
     const direct = new Kafka({ clientId: 'smoke-direct', brokers: [urls.kafka], logLevel: logLevel.NOTHING });
-    const proxied = new Kafka({ clientId: 'smoke-proxied', brokers: [urls.kafkaProxied], logLevel: logLevel.NOTHING });
+    const proxied = new Kafka({
+      clientId: 'smoke-proxied',
+      brokers: [urls.kafkaProxied],
+      logLevel: logLevel.NOTHING,
+    });
     const admin = direct.admin();
     await admin.connect();
     await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
@@ -35,7 +39,11 @@ describe('Kafka with the schema registry', () => {
     const event = { id: uniqueId('evt'), amountCents: 4200 };
     const producer = direct.producer({ idempotent: true });
     await producer.connect();
-    await producer.send({ topic, acks: -1, messages: [{ key: event.id, value: await registry.encode(schemaId, event) }] });
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: [{ key: event.id, value: await registry.encode(schemaId, event) }],
+    });
     await producer.disconnect();
 
     const consumer = proxied.consumer({ groupId: uniqueId('smoke-group') });
@@ -58,7 +66,11 @@ describe('Kafka with the schema registry', () => {
   });
 
   it('when a client bootstraps through Toxiproxy, then the broker advertises the proxy address, not its own', async () => {
-    const admin = new Kafka({ clientId: 'smoke-meta', brokers: [urls.kafkaProxied], logLevel: logLevel.NOTHING }).admin();
+    const admin = new Kafka({
+      clientId: 'smoke-meta',
+      brokers: [urls.kafkaProxied],
+      logLevel: logLevel.NOTHING,
+    }).admin();
     await admin.connect();
     const cluster = await admin.describeCluster();
     await admin.disconnect();

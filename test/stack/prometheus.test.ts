@@ -7,7 +7,15 @@ interface Target {
   lastError: string;
 }
 
-const stackJobs = ['prometheus', 'alertmanager', 'temporal', 'kafka', 'schema-registry', 'tempo', 'toxiproxy'];
+const stackJobs = [
+  'prometheus',
+  'alertmanager',
+  'temporal',
+  'kafka',
+  'schema-registry',
+  'tempo',
+  'toxiproxy',
+];
 
 describe('Prometheus', () => {
   it('when the stack is up, then every stack component is a scrape target and is up', async () => {
@@ -17,7 +25,10 @@ describe('Prometheus', () => {
         const body = (await res.json()) as { data: { activeTargets: Target[] } };
         const byJob = new Map(body.data.activeTargets.map((t) => [t.labels.job, t]));
         const down = stackJobs.filter((job) => byJob.get(job)?.health !== 'up');
-        if (down.length > 0) throw new Error(`not up yet: ${down.map((j) => `${j} (${byJob.get(j)?.lastError ?? 'no target'})`).join(', ')}`);
+        if (down.length > 0)
+          throw new Error(
+            `not up yet: ${down.map((j) => `${j} (${byJob.get(j)?.lastError ?? 'no target'})`).join(', ')}`,
+          );
         return byJob;
       },
       30_000,
@@ -27,7 +38,9 @@ describe('Prometheus', () => {
   });
 
   it('when a job is scraped, then its samples are queryable through the API', async () => {
-    const res = await fetch(`${urls.prometheus}/api/v1/query?query=${encodeURIComponent('up{job="temporal"}')}`);
+    const res = await fetch(
+      `${urls.prometheus}/api/v1/query?query=${encodeURIComponent('up{job="temporal"}')}`,
+    );
     const body = (await res.json()) as { data: { result: { value: [number, string] }[] } };
     expect(body.data.result[0]?.value[1]).toBe('1');
   });

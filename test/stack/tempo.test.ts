@@ -30,7 +30,9 @@ describe('Tempo', () => {
     const query = `{ resource.service.name = "orderflow-smoke" && span."order.id" = "${spanName}" }`;
     const found = await eventually(
       async () => {
-        const res = await fetch(`${urls.tempo}/api/search?q=${encodeURIComponent(query)}&start=${Math.floor(Date.now() / 1000) - 600}&end=${Math.floor(Date.now() / 1000) + 60}`);
+        const res = await fetch(
+          `${urls.tempo}/api/search?q=${encodeURIComponent(query)}&start=${Math.floor(Date.now() / 1000) - 600}&end=${Math.floor(Date.now() / 1000) + 60}`,
+        );
         const body = (await res.json()) as { traces?: { traceID: string }[] };
         // Tempo's search drops leading zeros from trace ids.
         return body.traces?.some((t) => t.traceID.padStart(32, '0') === traceId) ? body.traces : undefined;

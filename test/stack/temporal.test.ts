@@ -23,7 +23,11 @@ describe('Temporal dev server', () => {
     const workflowId = uniqueId('greeting');
     try {
       const result = await worker.runUntil(
-        client.workflow.execute<typeof greetingWorkflow>('greetingWorkflow', { taskQueue, workflowId, args: ['orderflow'] }),
+        client.workflow.execute<typeof greetingWorkflow>('greetingWorkflow', {
+          taskQueue,
+          workflowId,
+          args: ['orderflow'],
+        }),
       );
       expect(result).toBe('Hello, orderflow!');
       const description = await client.workflow.getHandle(workflowId).describe();

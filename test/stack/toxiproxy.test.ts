@@ -29,7 +29,11 @@ describe('Toxiproxy', () => {
     echo = createServer((socket) => socket.pipe(socket));
     await new Promise<void>((resolve) => echo.listen(0, host, resolve));
     const upstream = `${host}:${(echo.address() as AddressInfo).port}`;
-    proxy = await new Toxiproxy(urls.toxiproxy).createProxy({ name: uniqueId('smoke-echo'), listen: `${host}:0`, upstream });
+    proxy = await new Toxiproxy(urls.toxiproxy).createProxy({
+      name: uniqueId('smoke-echo'),
+      listen: `${host}:0`,
+      upstream,
+    });
   });
 
   afterAll(async () => {

@@ -22,12 +22,18 @@ export async function requireComponent(name: string, probe: Probe): Promise<void
   try {
     await probeOnce(probe, 3000);
   } catch (err) {
-    throw new Error(`${name} is not reachable (${(err as Error).message}); start the stack with \`npm start\``);
+    throw new Error(
+      `${name} is not reachable (${(err as Error).message}); start the stack with \`npm start\``,
+    );
   }
 }
 
 /** Polls `fn` until it returns a value other than undefined, or fails with the last reason. */
-export async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T | undefined>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last = 'never tried';
   for (;;) {
@@ -43,4 +49,5 @@ export async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs:
   }
 }
 
-export const uniqueId = (prefix: string): string => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+export const uniqueId = (prefix: string): string =>
+  `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;

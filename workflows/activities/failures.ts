@@ -40,7 +40,12 @@ export interface DownstreamErrorDetails {
 
 const RETRYABLE_STATUSES = new Set([408, 425, 429, 500, 502, 503, 504]);
 
-export function downstreamFailure(service: string, status: number, code: string | undefined, message: string): ApplicationFailure {
+export function downstreamFailure(
+  service: string,
+  status: number,
+  code: string | undefined,
+  message: string,
+): ApplicationFailure {
   const details: DownstreamErrorDetails = { service, status, code, injectedFault: code === 'INJECTED_FAULT' };
   const text = `${service} answered ${status}${code ? ` ${code}` : ''}: ${message}`;
   if (RETRYABLE_STATUSES.has(status) || status >= 500) {
@@ -52,6 +57,11 @@ export function downstreamFailure(service: string, status: number, code: string 
 
 export function connectionFailure(service: string, err: unknown): ApplicationFailure {
   const details: DownstreamErrorDetails = { service, injectedFault: false };
-  const reason = err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
-  return ApplicationFailure.retryable(`${service} unreachable: ${reason}`, FailureTypes.downstreamUnavailable, details);
+  const reason =
+    err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
+  return ApplicationFailure.retryable(
+    `${service} unreachable: ${reason}`,
+    FailureTypes.downstreamUnavailable,
+    details,
+  );
 }

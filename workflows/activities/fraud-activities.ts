@@ -18,7 +18,10 @@ export function createFraudActivities(deps: { readonly fraud: ServiceClient }): 
     },
 
     async recordReviewDecision({ orderId, review }) {
-      await deps.fraud.post(`/assessments/${encodeURIComponent(orderId)}/review`, { decision: review.decision, reviewer: review.reviewer });
+      await deps.fraud.post(`/assessments/${encodeURIComponent(orderId)}/review`, {
+        decision: review.decision,
+        reviewer: review.reviewer,
+      });
     },
   };
 }

@@ -20,8 +20,15 @@ function activitySignal(): AbortSignal | undefined {
 }
 
 export function serviceClient(service: string, baseUrl: string, timeoutMs = 10_000): ServiceClient {
-  async function request<T>(method: string, path: string, body: unknown, accept: readonly number[]): Promise<T | undefined> {
-    const signals = [AbortSignal.timeout(timeoutMs), activitySignal()].filter((s): s is AbortSignal => s !== undefined);
+  async function request<T>(
+    method: string,
+    path: string,
+    body: unknown,
+    accept: readonly number[],
+  ): Promise<T | undefined> {
+    const signals = [AbortSignal.timeout(timeoutMs), activitySignal()].filter(
+      (s): s is AbortSignal => s !== undefined,
+    );
     let res: Response;
     try {
       res = await fetch(`${baseUrl}${path}`, {
@@ -51,6 +58,7 @@ export function serviceClient(service: string, baseUrl: string, timeoutMs = 10_0
     service,
     get: async <T>(path: string) => (await request<T>('GET', path, undefined, []))!,
     post: async <T>(path: string, body?: unknown) => (await request<T>('POST', path, body ?? {}, []))!,
-    postAllowing: <T>(path: string, body: unknown, accept: readonly number[]) => request<T>('POST', path, body, accept),
+    postAllowing: <T>(path: string, body: unknown, accept: readonly number[]) =>
+      request<T>('POST', path, body, accept),
   };
 }

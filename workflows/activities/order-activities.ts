@@ -65,7 +65,10 @@ export function createOrderActivities(deps: OrderActivityDeps): OrderActivities 
     },
 
     async calculatePricing({ request }): Promise<Pricing> {
-      const quote = await deps.pricing.post<Quote>('/quotes', { items: request.items, couponCode: request.couponCode });
+      const quote = await deps.pricing.post<Quote>('/quotes', {
+        items: request.items,
+        couponCode: request.couponCode,
+      });
       const tax = await deps.tax.post<Tax>('/tax', {
         country: request.shippingAddress.country,
         postalCode: request.shippingAddress.postalCode,
@@ -92,7 +95,11 @@ export function createOrderActivities(deps: OrderActivityDeps): OrderActivities 
     },
 
     async releaseInventoryReservation({ orderId }) {
-      const released = await deps.inventory.postAllowing<{ status: string }>(`/reservations/${enc(orderId)}/release`, {}, [404]);
+      const released = await deps.inventory.postAllowing<{ status: string }>(
+        `/reservations/${enc(orderId)}/release`,
+        {},
+        [404],
+      );
       return released ? `reservation ${released.status}` : 'no reservation to release';
     },
 
@@ -107,7 +114,11 @@ export function createOrderActivities(deps: OrderActivityDeps): OrderActivities 
     },
 
     async cancelShipment({ orderId }) {
-      const cancelled = await deps.shipping.postAllowing<{ status: string }>(`/shipments/${enc(orderId)}/cancel`, {}, [404]);
+      const cancelled = await deps.shipping.postAllowing<{ status: string }>(
+        `/shipments/${enc(orderId)}/cancel`,
+        {},
+        [404],
+      );
       return cancelled ? `shipment ${cancelled.status}` : 'no shipment to cancel';
     },
 
@@ -121,7 +132,12 @@ export function createOrderActivities(deps: OrderActivityDeps): OrderActivities 
         customerId: request.customerId,
         template: 'order_confirmation',
         channel: 'email',
-        data: { totalCents: pricing.totalCents, currency: pricing.currency, trackingNumber: shipment.trackingNumber, carrier: shipment.carrier },
+        data: {
+          totalCents: pricing.totalCents,
+          currency: pricing.currency,
+          trackingNumber: shipment.trackingNumber,
+          carrier: shipment.carrier,
+        },
       });
     },
 

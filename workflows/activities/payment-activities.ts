@@ -15,13 +15,20 @@ export const PAYMENT_SERVICE = 'payment-gateway';
 
 function idempotencyKey(call: string): string {
   const workflowId = Context.current().info.workflowExecution?.workflowId;
-  if (!workflowId) throw new Error('payment activities must run inside an order workflow: the key derives from its id');
+  if (!workflowId)
+    throw new Error('payment activities must run inside an order workflow: the key derives from its id');
   return `${workflowId}:${call}`;
 }
 
 /** Stripe's errors, classified: declines and invalid requests are final, the rest is transient. */
 export function classifyStripeError(err: unknown): Error {
-  const e = err as { type?: string; statusCode?: number; code?: string; decline_code?: string; message?: string };
+  const e = err as {
+    type?: string;
+    statusCode?: number;
+    code?: string;
+    decline_code?: string;
+    message?: string;
+  };
   if (typeof e.type !== 'string' || !e.type.startsWith('Stripe')) return err as Error;
   const details: DownstreamErrorDetails & { declineCode?: string } = {
     service: PAYMENT_SERVICE,
@@ -33,7 +40,11 @@ export function classifyStripeError(err: unknown): Error {
   const text = `${PAYMENT_SERVICE}: ${e.message ?? e.type}`;
   switch (e.type) {
     case 'StripeCardError':
-      return ApplicationFailure.nonRetryable(`payment declined (${e.decline_code ?? e.code}): ${e.message}`, FailureTypes.paymentDeclined, details);
+      return ApplicationFailure.nonRetryable(
+        `payment declined (${e.decline_code ?? e.code}): ${e.message}`,
+        FailureTypes.paymentDeclined,
+        details,
+      );
     case 'StripeInvalidRequestError':
     case 'StripeIdempotencyError':
     case 'StripeAuthenticationError':
@@ -68,7 +79,9 @@ function createParams(req: PaymentRequest): Stripe.PaymentIntentCreateParams {
 export function createPaymentActivities(deps: { readonly stripe: Stripe }): PaymentActivities {
   const { stripe } = deps;
   const findIntent = (req: PaymentRequest): Promise<Stripe.PaymentIntent> =>
-    stripeCall(() => stripe.paymentIntents.create(createParams(req), { idempotencyKey: idempotencyKey('payment-intent') }));
+    stripeCall(() =>
+      stripe.paymentIntents.create(createParams(req), { idempotencyKey: idempotencyKey('payment-intent') }),
+    );
 
   return {
     /** Create, confirm (authorize) and capture the full amount. */
@@ -76,19 +89,31 @@ export function createPaymentActivities(deps: { readonly stripe: Stripe }): Paym
       let intent = await findIntent(req);
       if (intent.status === 'requires_confirmation' || intent.status === 'requires_payment_method') {
         intent = await stripeCall(() =>
-          stripe.paymentIntents.confirm(intent.id, { payment_method: req.paymentMethod }, { idempotencyKey: idempotencyKey('confirm') }),
+          stripe.paymentIntents.confirm(
+            intent.id,
+            { payment_method: req.paymentMethod },
+            { idempotencyKey: idempotencyKey('confirm') },
+          ),
         );
       }
       if (intent.status === 'requires_capture') {
         intent = await stripeCall(() =>
-          stripe.paymentIntents.capture(intent.id, { amount_to_capture: req.amountCents }, { idempotencyKey: idempotencyKey('capture') }),
+          stripe.paymentIntents.capture(
+            intent.id,
+            { amount_to_capture: req.amountCents },
+            { idempotencyKey: idempotencyKey('capture') },
+          ),
         );
       }
       if (intent.status !== 'succeeded') {
-        throw ApplicationFailure.nonRetryable(`payment intent ${intent.id} ended ${intent.status}`, FailureTypes.paymentRejected, {
-          service: PAYMENT_SERVICE,
-          injectedFault: false,
-        });
+        throw ApplicationFailure.nonRetryable(
+          `payment intent ${intent.id} ended ${intent.status}`,
+          FailureTypes.paymentRejected,
+          {
+            service: PAYMENT_SERVICE,
+            injectedFault: false,
+          },
+        );
       }
       return {
         paymentIntentId: intent.id,
@@ -106,13 +131,18 @@ export function createPaymentActivities(deps: { readonly stripe: Stripe }): Paym
         case 'succeeded': {
           try {
             const refund = await stripe.refunds.create(
-              { payment_intent: intent.id, reason: 'requested_by_customer', metadata: { order_id: req.orderId } },
+              {
+                payment_intent: intent.id,
+                reason: 'requested_by_customer',
+                metadata: { order_id: req.orderId },
+              },
               { idempotencyKey: idempotencyKey('refund') },
             );
             return `refunded ${refund.amount} ${refund.currency} (${refund.id})`;
           } catch (err) {
             // Refunded in full already (by an operator, say): the compensation's goal holds.
-            if ((err as { code?: string }).code === 'charge_already_refunded') return `payment intent ${intent.id} already refunded`;
+            if ((err as { code?: string }).code === 'charge_already_refunded')
+              return `payment intent ${intent.id} already refunded`;
             throw classifyStripeError(err);
           }
         }
@@ -120,7 +150,9 @@ export function createPaymentActivities(deps: { readonly stripe: Stripe }): Paym
           return `payment intent ${intent.id} already cancelled: nothing charged`;
         default: {
           // Authorized but not captured, or never confirmed: cancel it so no charge can follow.
-          await stripeCall(() => stripe.paymentIntents.cancel(intent.id, {}, { idempotencyKey: idempotencyKey('cancel') }));
+          await stripeCall(() =>
+            stripe.paymentIntents.cancel(intent.id, {}, { idempotencyKey: idempotencyKey('cancel') }),
+          );
           return `payment intent ${intent.id} cancelled from ${intent.status}: nothing charged`;
         }
       }

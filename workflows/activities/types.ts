@@ -31,7 +31,9 @@ export interface OrderActivities {
   releaseInventoryReservation(input: OrderRef): Promise<string>;
   createShipment(input: OrderRef & { request: OrderRequest }): Promise<Shipment>;
   cancelShipment(input: OrderRef): Promise<string>;
-  finalizeOrder(input: OrderRef & { request: OrderRequest; pricing: Pricing; payment: Payment; shipment: Shipment }): Promise<void>;
+  finalizeOrder(
+    input: OrderRef & { request: OrderRequest; pricing: Pricing; payment: Payment; shipment: Shipment },
+  ): Promise<void>;
   recordOrderFailed(
     input: OrderRef & {
       request: OrderRequest;

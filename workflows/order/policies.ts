@@ -22,9 +22,15 @@ export const defaultActivityOptions = {
 
 const attempts = (maximumAttempts: number): RetryPolicy => ({ ...defaultRetry, maximumAttempts });
 
-export const validateOrderOptions = { ...defaultActivityOptions, startToCloseTimeout: '5 seconds' } satisfies ActivityOptions;
+export const validateOrderOptions = {
+  ...defaultActivityOptions,
+  startToCloseTimeout: '5 seconds',
+} satisfies ActivityOptions;
 
-export const calculatePricingOptions = { ...defaultActivityOptions, startToCloseTimeout: '10 seconds' } satisfies ActivityOptions;
+export const calculatePricingOptions = {
+  ...defaultActivityOptions,
+  startToCloseTimeout: '10 seconds',
+} satisfies ActivityOptions;
 
 /** 30 s: ML inference; "retry 2x". Runs on the fraud workers' own queue. */
 export const runFraudCheckOptions = {
@@ -84,7 +90,10 @@ export const refundPaymentOptions = {
 } satisfies ActivityOptions;
 
 /** Recording a reviewer's decision with the fraud service is feedback only: best effort. */
-export const recordReviewOptions = { ...defaultActivityOptions, taskQueue: TASK_QUEUES.fraud } satisfies ActivityOptions;
+export const recordReviewOptions = {
+  ...defaultActivityOptions,
+  taskQueue: TASK_QUEUES.fraud,
+} satisfies ActivityOptions;
 
 /** Review deadline when the caller sets none. */
 export const DEFAULT_REVIEW_TIMEOUT_SECONDS = 24 * 60 * 60;

@@ -23,7 +23,10 @@ describe('ProcessOrderWorkflow replay', () => {
       history: temporal.api.history.v1.History.decode(readFileSync(join(dir, file))),
     }));
     const failures: string[] = [];
-    for await (const result of Worker.runReplayHistories({ workflowsPath: join(import.meta.dirname, '..', 'index.ts') }, histories)) {
+    for await (const result of Worker.runReplayHistories(
+      { workflowsPath: join(import.meta.dirname, '..', 'index.ts') },
+      histories,
+    )) {
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
     }
     expect(failures).toEqual([]);

@@ -145,4 +145,7 @@ export interface OrderState {
   compensations: CompensationOutcome[];
 }
 
-export type OrderOutcome = Pick<OrderState, 'orderId' | 'status' | 'pricing' | 'payment' | 'shipment' | 'failure' | 'compensations'>;
+export type OrderOutcome = Pick<
+  OrderState,
+  'orderId' | 'status' | 'pricing' | 'payment' | 'shipment' | 'failure' | 'compensations'
+>;

@@ -5,7 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  Runtime,
+  Worker,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { tools } from '../../stack/tools.ts';
@@ -29,9 +35,15 @@ let counter = 0;
 
 beforeAll(async () => {
   env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: tools.temporal.bins.temporal }, extraArgs: ['--log-level', 'error'] },
+    server: {
+      executable: { type: 'existing-path', path: tools.temporal.bins.temporal },
+      extraArgs: ['--log-level', 'error'],
+    },
   });
-  workflowBundle = await bundleWorkflowCode({ workflowsPath: join(import.meta.dirname, '..', 'index.ts'), logger: new DefaultLogger('WARN') });
+  workflowBundle = await bundleWorkflowCode({
+    workflowsPath: join(import.meta.dirname, '..', 'index.ts'),
+    logger: new DefaultLogger('WARN'),
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -48,13 +60,29 @@ interface Run {
 async function runOrder(
   name: string,
   world: FakeWorld,
-  options: { reviewTimeoutSeconds?: number; during?: (handle: WorkflowHandle<typeof ProcessOrderWorkflow>) => Promise<void> } = {},
+  options: {
+    reviewTimeoutSeconds?: number;
+    during?: (handle: WorkflowHandle<typeof ProcessOrderWorkflow>) => Promise<void>;
+  } = {},
 ): Promise<Run> {
   const orderId = `ord-test-${name}-${Date.now()}-${counter++}`;
   const workers = await Promise.all([
-    Worker.create({ connection: env.nativeConnection, taskQueue: TASK_QUEUES.orders, workflowBundle, activities: world.order }),
-    Worker.create({ connection: env.nativeConnection, taskQueue: TASK_QUEUES.fraud, activities: world.fraud }),
-    Worker.create({ connection: env.nativeConnection, taskQueue: TASK_QUEUES.payments, activities: world.payment }),
+    Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: TASK_QUEUES.orders,
+      workflowBundle,
+      activities: world.order,
+    }),
+    Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: TASK_QUEUES.fraud,
+      activities: world.fraud,
+    }),
+    Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: TASK_QUEUES.payments,
+      activities: world.payment,
+    }),
   ]);
   const handle = await env.client.workflow.start<typeof ProcessOrderWorkflow>('ProcessOrderWorkflow', {
     taskQueue: TASK_QUEUES.orders,
@@ -85,7 +113,14 @@ async function runOrder(
 const failureTypeOf = (err: unknown): string | undefined => {
   if (!(err instanceof WorkflowFailedError)) return undefined;
   let cause: unknown = err.cause;
-  while (cause && typeof cause === 'object' && 'cause' in cause && cause.cause && !('type' in cause && cause.type)) cause = cause.cause;
+  while (
+    cause &&
+    typeof cause === 'object' &&
+    'cause' in cause &&
+    cause.cause &&
+    !('type' in cause && cause.type)
+  )
+    cause = cause.cause;
   return (cause as { type?: string } | undefined)?.type;
 };
 
@@ -101,7 +136,15 @@ describe('ProcessOrderWorkflow', () => {
   it('when every step succeeds, then the steps run in ADR order and the order completes without compensation', async () => {
     const { world, state, error } = await runOrder('happy-path', fakeWorld());
     expect(error).toBeUndefined();
-    expect(world.calls).toEqual(['validateOrder', 'calculatePricing', 'runFraudCheck', 'reserveInventory', 'processPayment', 'createShipment', 'finalizeOrder']);
+    expect(world.calls).toEqual([
+      'validateOrder',
+      'calculatePricing',
+      'runFraudCheck',
+      'reserveInventory',
+      'processPayment',
+      'createShipment',
+      'finalizeOrder',
+    ]);
     expect(state.status).toBe('completed');
     expect(state.shipment?.trackingNumber).toBe('OFX000000000001');
     expect(state.compensations).toEqual([]);
@@ -113,16 +156,21 @@ describe('ProcessOrderWorkflow', () => {
     ['reserveInventory', ['releaseInventoryReservation']],
     ['processPayment', ['refundPayment', 'releaseInventoryReservation']],
     ['createShipment', ['cancelShipment', 'refundPayment', 'releaseInventoryReservation']],
-  ] as const)('when %s declines, then exactly %j run in reverse order and the failure is recorded', async (step, compensations) => {
-    const { world, state, error } = await runOrder(`declined-${step}`, fakeWorld({ [step]: 'decline' }));
-    const stepIndex = world.calls.indexOf(step);
-    expect(world.calls.slice(stepIndex + 1)).toEqual([...compensations, 'recordOrderFailed']);
-    expect(state.status).toBe('failed');
-    expect(state.compensations.map((c) => c.outcome)).toEqual(compensations.map(() => 'completed'));
-    expect(world.failedRecords).toEqual([expect.objectContaining({ status: 'failed', type: 'TestDecline' })]);
-    expect(failureTypeOf(error)).toBe('TestDecline');
-    expect(world.calls).not.toContain('finalizeOrder');
-  });
+  ] as const)(
+    'when %s declines, then exactly %j run in reverse order and the failure is recorded',
+    async (step, compensations) => {
+      const { world, state, error } = await runOrder(`declined-${step}`, fakeWorld({ [step]: 'decline' }));
+      const stepIndex = world.calls.indexOf(step);
+      expect(world.calls.slice(stepIndex + 1)).toEqual([...compensations, 'recordOrderFailed']);
+      expect(state.status).toBe('failed');
+      expect(state.compensations.map((c) => c.outcome)).toEqual(compensations.map(() => 'completed'));
+      expect(world.failedRecords).toEqual([
+        expect.objectContaining({ status: 'failed', type: 'TestDecline' }),
+      ]);
+      expect(failureTypeOf(error)).toBe('TestDecline');
+      expect(world.calls).not.toContain('finalizeOrder');
+    },
+  );
 
   it('when the fraud check rejects, then nothing is reserved or charged and the order fails as FraudRejected', async () => {
     const { world, state, error } = await runOrder('fraud-reject', fakeWorld({}, 'reject'));
@@ -135,7 +183,9 @@ describe('ProcessOrderWorkflow', () => {
     const { world, state, error } = await runOrder('review-approve', fakeWorld({}, 'review'), {
       during: async (handle) => {
         await waitForStatus(handle, 'awaiting_review');
-        const next = await handle.executeUpdate(reviewDecisionUpdate, { args: [{ decision: 'approve', reviewer: 'ops@orderflow' }] });
+        const next = await handle.executeUpdate(reviewDecisionUpdate, {
+          args: [{ decision: 'approve', reviewer: 'ops@orderflow' }],
+        });
         expect(next).not.toBe('awaiting_review');
       },
     });
@@ -143,14 +193,19 @@ describe('ProcessOrderWorkflow', () => {
     expect(state.status).toBe('completed');
     expect(state.review).toEqual({ decision: 'approve', reviewer: 'ops@orderflow' });
     expect(world.calls).toContain('recordReviewDecision');
-    expect(state.timeline.filter((t) => t.step === 'HumanReview').map((t) => t.status)).toEqual(['started', 'completed']);
+    expect(state.timeline.filter((t) => t.step === 'HumanReview').map((t) => t.status)).toEqual([
+      'started',
+      'completed',
+    ]);
   });
 
   it('when fraud flags the order and a reviewer rejects, then it fails without any charge', async () => {
     const { world, state, error } = await runOrder('review-reject', fakeWorld({}, 'review'), {
       during: async (handle) => {
         await waitForStatus(handle, 'awaiting_review');
-        await handle.executeUpdate(reviewDecisionUpdate, { args: [{ decision: 'reject', reviewer: 'ops@orderflow' }] });
+        await handle.executeUpdate(reviewDecisionUpdate, {
+          args: [{ decision: 'reject', reviewer: 'ops@orderflow' }],
+        });
       },
     });
     expect(world.calls).not.toContain('processPayment');
@@ -160,7 +215,9 @@ describe('ProcessOrderWorkflow', () => {
   });
 
   it('when a flagged order gets no decision before the review deadline, then it is rejected without any charge', async () => {
-    const { world, state, error } = await runOrder('review-deadline', fakeWorld({}, 'review'), { reviewTimeoutSeconds: 2 });
+    const { world, state, error } = await runOrder('review-deadline', fakeWorld({}, 'review'), {
+      reviewTimeoutSeconds: 2,
+    });
     expect(world.calls).not.toContain('processPayment');
     expect(state.failure).toMatchObject({ step: 'HumanReview', type: 'ReviewDeadlineExceeded' });
     expect(failureTypeOf(error)).toBe('ReviewDeadlineExceeded');
@@ -171,29 +228,44 @@ describe('ProcessOrderWorkflow', () => {
     await runOrder('review-not-awaiting', fakeWorld(), {
       during: async (handle) => {
         await waitForStatus(handle, 'completed').catch(() => undefined);
-        rejection = await handle.executeUpdate(reviewDecisionUpdate, { args: [{ decision: 'approve', reviewer: 'ops' }] }).catch((e: unknown) => e);
+        rejection = await handle
+          .executeUpdate(reviewDecisionUpdate, { args: [{ decision: 'approve', reviewer: 'ops' }] })
+          .catch((e: unknown) => e);
       },
     });
     expect(String(rejection)).toMatch(/not awaiting_review|Update|completed/i);
   });
 
   it('when a shipment keeps failing transiently, then it is attempted 3 times before compensation; a decline is attempted once', async () => {
-    const transient = await runOrder('shipment-retries-exhausted', fakeWorld({ createShipment: 'transient' }));
+    const transient = await runOrder(
+      'shipment-retries-exhausted',
+      fakeWorld({ createShipment: 'transient' }),
+    );
     expect(transient.world.attempts.get('createShipment')).toBe(3);
-    expect(transient.state.compensations.map((c) => c.step)).toEqual(['CancelShipment', 'RefundPayment', 'ReleaseInventoryReservation']);
+    expect(transient.state.compensations.map((c) => c.step)).toEqual([
+      'CancelShipment',
+      'RefundPayment',
+      'ReleaseInventoryReservation',
+    ]);
 
     const declined = await runOrder('shipment-declined-once', fakeWorld({ createShipment: 'decline' }));
     expect(declined.world.attempts.get('createShipment')).toBe(1);
   });
 
   it('when a payment keeps failing transiently, then it is attempted only twice (the ADR payment limit)', async () => {
-    const { world, state } = await runOrder('payment-retries-exhausted', fakeWorld({ processPayment: 'transient' }));
+    const { world, state } = await runOrder(
+      'payment-retries-exhausted',
+      fakeWorld({ processPayment: 'transient' }),
+    );
     expect(world.attempts.get('processPayment')).toBe(2);
     expect(state.compensations.map((c) => c.step)).toEqual(['RefundPayment', 'ReleaseInventoryReservation']);
   });
 
   it('when a compensation finally fails, then the order is recorded compensation_failed and the other compensations still run', async () => {
-    const { world, state } = await runOrder('refund-fails', fakeWorld({ createShipment: 'decline', refundPayment: 'decline' }));
+    const { world, state } = await runOrder(
+      'refund-fails',
+      fakeWorld({ createShipment: 'decline', refundPayment: 'decline' }),
+    );
     expect(state.status).toBe('compensation_failed');
     expect(state.compensations).toEqual([
       expect.objectContaining({ step: 'CancelShipment', outcome: 'completed' }),
@@ -206,14 +278,20 @@ describe('ProcessOrderWorkflow', () => {
   it('when the workflow is cancelled while paying, then the registered compensations run and the order is recorded failed', async () => {
     let release!: () => void;
     const blocked = new Promise<void>((r) => (release = r));
-    const { world, state, error } = await runOrder('cancelled-during-payment', fakeWorld({ processPayment: { blockUntil: blocked } }), {
-      during: async (handle) => {
-        await waitForStatus(handle, 'processing_payment');
-        await handle.cancel();
-        release();
+    const { world, state, error } = await runOrder(
+      'cancelled-during-payment',
+      fakeWorld({ processPayment: { blockUntil: blocked } }),
+      {
+        during: async (handle) => {
+          await waitForStatus(handle, 'processing_payment');
+          await handle.cancel();
+          release();
+        },
       },
-    });
-    expect(world.calls).toEqual(expect.arrayContaining(['refundPayment', 'releaseInventoryReservation', 'recordOrderFailed']));
+    );
+    expect(world.calls).toEqual(
+      expect.arrayContaining(['refundPayment', 'releaseInventoryReservation', 'recordOrderFailed']),
+    );
     expect(state.status).toBe('failed');
     expect(state.failure?.type).toBe('OrderCancelled');
     expect(String((error as Error | undefined)?.cause ?? error)).toMatch(/cancel/i);
@@ -222,14 +300,23 @@ describe('ProcessOrderWorkflow', () => {
   it('when the workflow is cancelled during compensation, then every compensation still completes', async () => {
     let release!: () => void;
     const blocked = new Promise<void>((r) => (release = r));
-    const { world, state } = await runOrder('cancelled-during-compensation', fakeWorld({ createShipment: 'decline', refundPayment: { blockUntil: blocked } }), {
-      during: async (handle) => {
-        await waitForStatus(handle, 'compensating');
-        await handle.cancel();
-        release();
+    const { world, state } = await runOrder(
+      'cancelled-during-compensation',
+      fakeWorld({ createShipment: 'decline', refundPayment: { blockUntil: blocked } }),
+      {
+        during: async (handle) => {
+          await waitForStatus(handle, 'compensating');
+          await handle.cancel();
+          release();
+        },
       },
-    });
-    expect(world.calls.slice(-4)).toEqual(['cancelShipment', 'refundPayment', 'releaseInventoryReservation', 'recordOrderFailed']);
+    );
+    expect(world.calls.slice(-4)).toEqual([
+      'cancelShipment',
+      'refundPayment',
+      'releaseInventoryReservation',
+      'recordOrderFailed',
+    ]);
     expect(state.compensations.every((c) => c.outcome === 'completed')).toBe(true);
     expect(state.status).toBe('failed');
   });

@@ -12,7 +12,12 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { FraudActivities, OrderActivities, PaymentActivities, PaymentRequest } from '../activities/types.ts';
+import type {
+  FraudActivities,
+  OrderActivities,
+  PaymentActivities,
+  PaymentRequest,
+} from '../activities/types.ts';
 import { orderStateQuery, reviewDecisionUpdate } from './definitions.ts';
 import * as policy from './policies.ts';
 import type { OrderOutcome, OrderState, ProcessOrderInput, ReviewDecision, StepName } from './types.ts';
@@ -22,7 +27,9 @@ const { calculatePricing } = proxyActivities<OrderActivities>(policy.calculatePr
 const { reserveInventory } = proxyActivities<OrderActivities>(policy.reserveInventoryOptions);
 const { createShipment } = proxyActivities<OrderActivities>(policy.createShipmentOptions);
 const { finalizeOrder, recordOrderFailed } = proxyActivities<OrderActivities>(policy.finalizeOrderOptions);
-const { releaseInventoryReservation, cancelShipment } = proxyActivities<OrderActivities>(policy.compensationOptions);
+const { releaseInventoryReservation, cancelShipment } = proxyActivities<OrderActivities>(
+  policy.compensationOptions,
+);
 const { runFraudCheck } = proxyActivities<FraudActivities>(policy.runFraudCheckOptions);
 const { recordReviewDecision } = proxyActivities<FraudActivities>(policy.recordReviewOptions);
 const { processPayment } = proxyActivities<PaymentActivities>(policy.processPaymentOptions);
@@ -56,8 +63,10 @@ export async function ProcessOrderWorkflow(input: ProcessOrderInput): Promise<Or
     },
     {
       validator: (decision: ReviewDecision) => {
-        if (state.status !== 'awaiting_review') throw new Error(`order ${orderId} is ${state.status}, not awaiting_review`);
-        if (decision.decision !== 'approve' && decision.decision !== 'reject') throw new Error('decision must be approve or reject');
+        if (state.status !== 'awaiting_review')
+          throw new Error(`order ${orderId} is ${state.status}, not awaiting_review`);
+        if (decision.decision !== 'approve' && decision.decision !== 'reject')
+          throw new Error('decision must be approve or reject');
         if (!decision.reviewer) throw new Error('reviewer is required');
       },
     },
@@ -84,7 +93,9 @@ export async function ProcessOrderWorkflow(input: ProcessOrderInput): Promise<Or
     const pricing = await step('CalculatePricing', 'pricing', () => calculatePricing({ orderId, request }));
     state.pricing = pricing;
 
-    const fraud = await step('RunFraudCheck', 'fraud_check', () => runFraudCheck({ orderId, request, pricing }));
+    const fraud = await step('RunFraudCheck', 'fraud_check', () =>
+      runFraudCheck({ orderId, request, pricing }),
+    );
     state.fraud = fraud;
     if (fraud.decision === 'review') {
       await step('HumanReview', 'awaiting_review', async () => {
@@ -92,12 +103,18 @@ export async function ProcessOrderWorkflow(input: ProcessOrderInput): Promise<Or
         // Deadline outcome: reject. An unreviewed high-risk order is never charged; the customer is
         // told and can order again, which is cheaper than a chargeback.
         if (!(await condition(() => review !== undefined, timeout))) {
-          throw ApplicationFailure.nonRetryable(`no review decision within ${timeout}`, WorkflowFailureTypes.reviewDeadlineExceeded);
+          throw ApplicationFailure.nonRetryable(
+            `no review decision within ${timeout}`,
+            WorkflowFailureTypes.reviewDeadlineExceeded,
+          );
         }
         state.review = review;
         await recordReviewDecision({ orderId, review: review! });
         if (review!.decision === 'reject') {
-          throw ApplicationFailure.nonRetryable(`rejected by reviewer ${review!.reviewer}`, WorkflowFailureTypes.reviewRejected);
+          throw ApplicationFailure.nonRetryable(
+            `rejected by reviewer ${review!.reviewer}`,
+            WorkflowFailureTypes.reviewRejected,
+          );
         }
       });
     } else if (fraud.decision === 'reject') {
@@ -106,8 +123,13 @@ export async function ProcessOrderWorkflow(input: ProcessOrderInput): Promise<Or
       throw ApplicationFailure.nonRetryable(message, WorkflowFailureTypes.fraudRejected);
     }
 
-    compensations.push({ step: 'ReleaseInventoryReservation', run: () => releaseInventoryReservation({ orderId }) });
-    state.reservation = await step('ReserveInventory', 'reserving_inventory', () => reserveInventory({ orderId, request }));
+    compensations.push({
+      step: 'ReleaseInventoryReservation',
+      run: () => releaseInventoryReservation({ orderId }),
+    });
+    state.reservation = await step('ReserveInventory', 'reserving_inventory', () =>
+      reserveInventory({ orderId, request }),
+    );
 
     const paymentRequest: PaymentRequest = {
       orderId,
@@ -121,15 +143,23 @@ export async function ProcessOrderWorkflow(input: ProcessOrderInput): Promise<Or
     state.payment = payment;
 
     compensations.push({ step: 'CancelShipment', run: () => cancelShipment({ orderId }) });
-    const shipment = await step('CreateShipment', 'creating_shipment', () => createShipment({ orderId, request }));
+    const shipment = await step('CreateShipment', 'creating_shipment', () =>
+      createShipment({ orderId, request }),
+    );
     state.shipment = shipment;
 
-    await step('FinalizeOrder', 'finalizing', () => finalizeOrder({ orderId, request, pricing, payment, shipment }));
+    await step('FinalizeOrder', 'finalizing', () =>
+      finalizeOrder({ orderId, request, pricing, payment, shipment }),
+    );
     state.status = 'completed';
     return outcome(state);
   } catch (err) {
     if (isCancellation(err)) {
-      state.failure ??= { step: lastStep(state), type: WorkflowFailureTypes.cancelled, message: 'order cancelled' };
+      state.failure ??= {
+        step: lastStep(state),
+        type: WorkflowFailureTypes.cancelled,
+        message: 'order cancelled',
+      };
     }
     // Compensations and the failure record must run to the end even when the workflow is cancelled.
     await CancellationScope.nonCancellable(async () => {
@@ -159,7 +189,12 @@ export async function ProcessOrderWorkflow(input: ProcessOrderInput): Promise<Or
     });
     // Recorded and compensated: the workflow now fails with the original cause, so the Temporal UI,
     // its failure type and `diagnose` all show why.
-    log.info('order failed', { orderId, status: state.status, failure: state.failure, workflowId: workflowInfo().workflowId });
+    log.info('order failed', {
+      orderId,
+      status: state.status,
+      failure: state.failure,
+      workflowId: workflowInfo().workflowId,
+    });
     throw err;
   }
 }
@@ -178,7 +213,8 @@ function failureType(err: unknown): string {
   if (isCancellation(err)) return WorkflowFailureTypes.cancelled;
   const cause = err instanceof ActivityFailure ? err.cause : err;
   if (cause instanceof ApplicationFailure && cause.type) return cause.type;
-  if (cause && typeof cause === 'object' && 'name' in cause && typeof cause.name === 'string') return cause.name;
+  if (cause && typeof cause === 'object' && 'name' in cause && typeof cause.name === 'string')
+    return cause.name;
   return 'UnknownFailure';
 }
 

@@ -11,7 +11,12 @@ export type Behaviour = 'ok' | 'decline' | 'transient' | { readonly blockUntil: 
 export interface FakeWorld {
   readonly calls: ActivityName[];
   readonly attempts: Map<ActivityName, number>;
-  readonly failedRecords: { status: string; type: string; step: string; compensations: { step: string; outcome: string }[] }[];
+  readonly failedRecords: {
+    status: string;
+    type: string;
+    step: string;
+    compensations: { step: string; outcome: string }[];
+  }[];
   readonly order: OrderActivities;
   readonly fraud: FraudActivities;
   readonly payment: PaymentActivities;
@@ -29,8 +34,16 @@ export function fakeWorld(
     calls.push(name);
     attempts.set(name, Context.current().info.attempt);
     const behaviour = script[name] ?? 'ok';
-    if (behaviour === 'decline') throw ApplicationFailure.nonRetryable(`${name} declined`, 'TestDecline', { service: 'fake', injectedFault: false });
-    if (behaviour === 'transient') throw ApplicationFailure.retryable(`${name} unavailable`, 'DownstreamUnavailable', { service: 'fake', injectedFault: false });
+    if (behaviour === 'decline')
+      throw ApplicationFailure.nonRetryable(`${name} declined`, 'TestDecline', {
+        service: 'fake',
+        injectedFault: false,
+      });
+    if (behaviour === 'transient')
+      throw ApplicationFailure.retryable(`${name} unavailable`, 'DownstreamUnavailable', {
+        service: 'fake',
+        injectedFault: false,
+      });
     if (typeof behaviour === 'object') await behaviour.blockUntil;
     return result();
   }
@@ -42,23 +55,52 @@ export function fakeWorld(
     order: {
       validateOrder: () => act('validateOrder', () => undefined),
       calculatePricing: () =>
-        act('calculatePricing', () => ({ currency: 'usd', subtotalCents: 3998, discountCents: 0, taxCents: 290, totalCents: 4288, taxJurisdiction: 'US-CA' })),
-      reserveInventory: ({ orderId }) => act('reserveInventory', () => ({ reservationId: orderId, expiresAt: '2030-01-01T00:15:00Z' })),
+        act('calculatePricing', () => ({
+          currency: 'usd',
+          subtotalCents: 3998,
+          discountCents: 0,
+          taxCents: 290,
+          totalCents: 4288,
+          taxJurisdiction: 'US-CA',
+        })),
+      reserveInventory: ({ orderId }) =>
+        act('reserveInventory', () => ({ reservationId: orderId, expiresAt: '2030-01-01T00:15:00Z' })),
       releaseInventoryReservation: () => act('releaseInventoryReservation', () => 'reservation released'),
-      createShipment: ({ orderId }) => act('createShipment', () => ({ shipmentId: orderId, trackingNumber: 'OFX000000000001', carrier: 'OrderflowExpress' })),
+      createShipment: ({ orderId }) =>
+        act('createShipment', () => ({
+          shipmentId: orderId,
+          trackingNumber: 'OFX000000000001',
+          carrier: 'OrderflowExpress',
+        })),
       cancelShipment: () => act('cancelShipment', () => 'shipment cancelled'),
       finalizeOrder: () => act('finalizeOrder', () => undefined),
       recordOrderFailed: (input) =>
         act('recordOrderFailed', () => {
-          failedRecords.push({ status: input.status, type: input.failure.type, step: input.failure.step, compensations: [...input.compensations] });
+          failedRecords.push({
+            status: input.status,
+            type: input.failure.type,
+            step: input.failure.step,
+            compensations: [...input.compensations],
+          });
         }),
     },
     fraud: {
-      runFraudCheck: () => act('runFraudCheck', () => ({ decision: fraudDecision, score: fraudDecision === 'approve' ? 0.05 : 0.7, reasons: fraudDecision === 'approve' ? [] : ['high order value'] })),
+      runFraudCheck: () =>
+        act('runFraudCheck', () => ({
+          decision: fraudDecision,
+          score: fraudDecision === 'approve' ? 0.05 : 0.7,
+          reasons: fraudDecision === 'approve' ? [] : ['high order value'],
+        })),
       recordReviewDecision: () => act('recordReviewDecision', () => undefined),
     },
     payment: {
-      processPayment: ({ amountCents }) => act('processPayment', () => ({ paymentIntentId: 'pi_test', chargeId: 'ch_test', amountCents, currency: 'usd' })),
+      processPayment: ({ amountCents }) =>
+        act('processPayment', () => ({
+          paymentIntentId: 'pi_test',
+          chargeId: 'ch_test',
+          amountCents,
+          currency: 'usd',
+        })),
       refundPayment: () => act('refundPayment', () => 'refunded'),
     },
   };

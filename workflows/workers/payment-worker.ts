@@ -13,7 +13,9 @@ function stripeClient(): Stripe {
   return new Stripe(config.STRIPE_API_KEY, {
     maxNetworkRetries: 0,
     timeout: 25_000,
-    ...(base ? { host: base.hostname, port: base.port, protocol: base.protocol === 'https:' ? 'https' : 'http' } : {}),
+    ...(base
+      ? { host: base.hostname, port: base.port, protocol: base.protocol === 'https:' ? 'https' : 'http' }
+      : {}),
   });
 }
 
