@@ -11,6 +11,7 @@ import { type Program } from './supervisor.ts';
 import { tools } from './tools.ts';
 import { runLogged } from './exec.ts';
 import { proxyDefinitions } from '../chaos/proxies.ts';
+import { alertmanagerVars } from '../alerts/alertmanager-vars.ts';
 
 export interface Component extends Program {
   readonly probe: Probe;
@@ -53,7 +54,8 @@ export const vars: Vars = {
   TEMPO_DATA_DIR: dataDir('tempo'),
   SCRAPE_TARGETS_DIR: statePaths.scrapeTargets,
   RULES_GLOB: join(repoRoot, 'alerts', 'rules', '*.rules.yml'),
-  ALERT_WEBHOOK_URL: process.env.ALERT_WEBHOOK_URL ?? `http://${host}:9097/alerts`,
+  // Receivers (PagerDuty, Slack, the local webhook) and the runbook base: see alerts/README.md.
+  ...alertmanagerVars(),
 };
 
 const url = (port: number, path = ''): string => `http://${host}:${port}${path}`;
