@@ -3,13 +3,19 @@
 // admin work (topic setup, the lag exporter) uses the direct listener (9092), which chaos never touches.
 import { z } from 'zod';
 import { host, ports } from '../stack/ports.ts';
+import { ORDER_TOPICS, type OrderTopics } from './topics.ts';
 
 const brokers = (fallback: string) =>
   z
     .string()
     .min(1)
     .default(fallback)
-    .transform((s) => s.split(',').map((b) => b.trim()).filter((b) => b !== ''));
+    .transform((s) =>
+      s
+        .split(',')
+        .map((b) => b.trim())
+        .filter((b) => b !== ''),
+    );
 
 const schema = z.object({
   /** Brokers for producers and consumers (comma-separated host:port). */
@@ -18,18 +24,32 @@ const schema = z.object({
   KAFKA_ADMIN_BROKERS: brokers(`${host}:${ports.kafka}`),
   /** The schema registry's Confluent-compatible API (Apicurio's ccompat/v7 on the local stack). */
   SCHEMA_REGISTRY_URL: z.url().default(`http://${host}:${ports.schemaRegistry}/apis/ccompat/v7`),
+  /** Topic names; override only to isolate a process (a test, a staging copy) from the real topics. */
+  ORDERS_COMPLETED_TOPIC: z.string().min(1).default(ORDER_TOPICS.completed),
+  ORDERS_FAILED_TOPIC: z.string().min(1).default(ORDER_TOPICS.failed),
 });
 
-export type EventsConfig = Readonly<{ kafkaBrokers: string[]; kafkaAdminBrokers: string[]; schemaRegistryUrl: string }>;
+export type EventsConfig = Readonly<{
+  kafkaBrokers: string[];
+  kafkaAdminBrokers: string[];
+  schemaRegistryUrl: string;
+  topics: OrderTopics;
+}>;
 
 export function loadEventsConfig(env: NodeJS.ProcessEnv = process.env): EventsConfig {
   const result = schema.safeParse(env);
   if (!result.success) {
-    throw new Error(`order events: invalid configuration\n${result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+    throw new Error(
+      `order events: invalid configuration\n${result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`,
+    );
   }
   return Object.freeze({
     kafkaBrokers: result.data.KAFKA_BROKERS,
     kafkaAdminBrokers: result.data.KAFKA_ADMIN_BROKERS,
     schemaRegistryUrl: result.data.SCHEMA_REGISTRY_URL.replace(/\/+$/, ''),
+    topics: Object.freeze({
+      completed: result.data.ORDERS_COMPLETED_TOPIC,
+      failed: result.data.ORDERS_FAILED_TOPIC,
+    }),
   });
 }

@@ -13,6 +13,14 @@ export interface EventLogger {
   debug?(obj: object, msg?: string): void;
 }
 
+/**
+ * kafkajs warnings that describe a deliberate choice, not a problem. Short producer retries are the
+ * point (Temporal retries the activity); producer.ts explains why they cannot lose an event.
+ */
+const EXPECTED_WARNINGS = new Set([
+  'Limiting retries for the idempotent producer may invalidate EoS guarantees',
+]);
+
 /** kafkajs log lines as JSON through the process's logger (or stderr when none is given). */
 export function kafkaLogCreator(log?: EventLogger): logCreator {
   return () =>
@@ -22,11 +30,14 @@ export function kafkaLogCreator(log?: EventLogger): logCreator {
       delete rest.logger;
       const fields = { component: 'kafkajs', ...rest };
       if (!log) {
-        if (level <= logLevel.WARN) process.stderr.write(`${JSON.stringify({ level: level === logLevel.ERROR ? 'error' : 'warn', message, ...fields })}\n`);
+        if (level <= logLevel.WARN && !EXPECTED_WARNINGS.has(message))
+          process.stderr.write(
+            `${JSON.stringify({ level: level === logLevel.ERROR ? 'error' : 'warn', message, ...fields })}\n`,
+          );
         return;
       }
       if (level === logLevel.ERROR) log.error(fields, message);
-      else if (level === logLevel.WARN) log.warn(fields, message);
+      else if (level === logLevel.WARN && !EXPECTED_WARNINGS.has(message)) log.warn(fields, message);
       else if (level === logLevel.INFO) log.info(fields, message);
       else log.debug?.(fields, message);
     };
@@ -57,7 +68,21 @@ export function createKafkaClient(options: KafkaClientOptions): Kafka {
   });
 }
 
-/** The registry client for the Confluent-compatible API (SCHEMA_REGISTRY_URL by default). */
-export function createSchemaRegistryClient(url: string = loadEventsConfig().schemaRegistryUrl): SchemaRegistry {
-  return new SchemaRegistry({ host: url, clientId: 'orderflow', retry: { retries: 2, initialRetryTimeInSecs: 0.1, maxRetryTimeInSecs: 1 } });
+/**
+ * The registry client for the Confluent-compatible API (SCHEMA_REGISTRY_URL by default). Each request
+ * times out after `timeoutMs` (the client has no timeout of its own: a hung registry would hang a
+ * consumer) and is retried twice, 100 ms to 1 s apart.
+ */
+export function createSchemaRegistryClient(
+  url: string = loadEventsConfig().schemaRegistryUrl,
+  timeoutMs = 5_000,
+): SchemaRegistry {
+  return new SchemaRegistry({
+    host: url,
+    clientId: 'orderflow',
+    retry: { retries: 2, initialRetryTimeInSecs: 0.1, maxRetryTimeInSecs: 1 },
+    middlewares: [
+      () => ({ prepareRequest: (next) => next().then((request) => request.enhance({ timeout: timeoutMs })) }),
+    ],
+  });
 }

@@ -1,8 +1,20 @@
 // Builders from the saga's domain types to the Kafka contract. They copy named fields only, so an
 // address, a payment method or card data can never leak into an event, whatever the inputs carry.
-import type { CompensationOutcome, OrderFailure, OrderRequest, Payment, Pricing, Shipment } from '../workflows/order/types.ts';
+import type {
+  CompensationOutcome,
+  OrderFailure,
+  OrderRequest,
+  Payment,
+  Pricing,
+  Shipment,
+} from '../workflows/order/types.ts';
 import { orderEventId } from './event-id.ts';
-import { EVENT_TYPES, type OrderCompletedEvent, type OrderFailedEvent, type OrderFailedStatus } from './types.ts';
+import {
+  EVENT_TYPES,
+  type OrderCompletedEvent,
+  type OrderFailedEvent,
+  type OrderFailedStatus,
+} from './types.ts';
 
 /**
  * When the outcome happened. From an activity pass `Context.current().info.scheduledTimestampMs`: it is
@@ -10,7 +22,8 @@ import { EVENT_TYPES, type OrderCompletedEvent, type OrderFailedEvent, type Orde
  */
 export type OccurredAt = number | Date;
 
-const millis = (at: OccurredAt | undefined): number => (at === undefined ? Date.now() : typeof at === 'number' ? at : at.getTime());
+const millis = (at: OccurredAt | undefined): number =>
+  at === undefined ? Date.now() : typeof at === 'number' ? at : at.getTime();
 
 export interface OrderCompletedInput {
   readonly orderId: string;

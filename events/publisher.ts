@@ -5,19 +5,23 @@
 // - The same outcome always carries the same eventId (event-id.ts): a retried activity that publishes
 //   again produces a duplicate with the same id, and consumers apply it once. A duplicate is harmless;
 //   a lost event is not.
-// - Idempotent producer (acks all, one request in flight) so kafkajs's internal retries never write
-//   twice. After a failed send the producer is replaced: kafkajs rolls its sequence number back on a
-//   failure, and if the broker had in fact written that batch, the next send on the partition (perhaps
-//   another order's event) would reuse the sequence and be dropped by the broker as a "duplicate". A
-//   new producer has a new producer id, so the worst case is a duplicate, never a loss.
+// - Idempotent producer (acks all, one request in flight), replaced after any failed send: see
+//   producer.ts for why that turns a possible silent loss into at worst a duplicate.
 import { SchemaType, type SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { type Kafka } from 'kafkajs';
 import { CONTENT_TYPE_AVRO, HEADERS, traceHeaders } from './headers.ts';
 import { type EventLogger } from './kafka.ts';
+import { createSafeProducer } from './producer.ts';
 import { SCHEMAS, subjectFor } from './schemas.ts';
 import { ORDER_TOPICS, TOPIC_KEYS, type OrderTopics } from './topics.ts';
-import { EVENT_TYPE_OF_KIND, type OrderCompletedEvent, type OrderEvent, type OrderEventKind, type OrderFailedEvent } from './types.ts';
+import {
+  EVENT_TYPE_OF_KIND,
+  type OrderCompletedEvent,
+  type OrderEvent,
+  type OrderEventKind,
+  type OrderFailedEvent,
+} from './types.ts';
 
 /** The event does not match the schema: a bug, not an outage. Its `name` is stable for nonRetryableErrorTypes. */
 export class InvalidOrderEventError extends Error {
@@ -58,54 +62,36 @@ export interface OrderEventPublisher {
   disconnect(): Promise<void>;
 }
 
-interface ProducerSlot {
-  readonly producer: Producer;
-  readonly connected: Promise<void>;
-}
-
 const tracer = trace.getTracer('orderflow-events');
 
 export function createOrderEventPublisher(options: OrderEventPublisherOptions): OrderEventPublisher {
   const { kafka, registry, log } = options;
   const topics = options.topics ?? ORDER_TOPICS;
   const publishTimeoutMs = options.publishTimeoutMs ?? 3_000;
-  let slot: ProducerSlot | undefined;
+  const producer = createSafeProducer(kafka, log);
   let closed = false;
   const schemaIds = new Map<OrderEventKind, Promise<number>>();
-
-  function currentProducer(): ProducerSlot {
-    if (slot) return slot;
-    const producer = kafka.producer({
-      idempotent: true, // requires acks -1 (sent below); kafkajs warns that limited retries weaken EoS: see the header
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner, // murmur2, the Java client's key -> partition mapping
-      retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
-    });
-    const fresh: ProducerSlot = { producer, connected: producer.connect() };
-    fresh.connected.catch(() => discard(fresh));
-    slot = fresh;
-    return fresh;
-  }
-
-  function discard(which: ProducerSlot): void {
-    if (slot !== which) return;
-    slot = undefined;
-    which.producer.disconnect().catch((err: unknown) => log?.warn({ err }, 'discarded producer did not disconnect cleanly'));
-  }
 
   function schemaId(kind: OrderEventKind): Promise<number> {
     let id = schemaIds.get(kind);
     if (!id) {
       const subject = subjectFor(topics[kind]);
-      id = registry.getRegistryIdBySchema(subject, { type: SchemaType.AVRO, schema: JSON.stringify(SCHEMAS[kind]) }).catch((err: unknown) => {
-        schemaIds.delete(kind); // look it up again next time
-        const status = (err as { status?: number }).status;
-        if (status === 404) {
-          throw new Error(`schema of ${subject} is not registered in the schema registry: run \`node events/setup.ts\` (or registerSchemas) first`, { cause: err });
-        }
-        throw err;
-      });
+      id = registry
+        .getRegistryIdBySchema(subject, { type: SchemaType.AVRO, schema: JSON.stringify(SCHEMAS[kind]) })
+        .catch((err: unknown) => {
+          schemaIds.delete(kind); // look it up again next time
+          // The client turns the registry's 404 into a plain ConfluentSchemaRegistryError (no status).
+          if (
+            (err as Error).name === 'ConfluentSchemaRegistryError' ||
+            (err as { status?: number }).status === 404
+          ) {
+            throw new Error(
+              `schema of ${subject} is not registered in the schema registry: run \`node events/setup.ts\` (or registerSchemas) first`,
+              { cause: err },
+            );
+          }
+          throw err;
+        });
       schemaIds.set(kind, id);
     }
     return id;
@@ -117,7 +103,10 @@ export function createOrderEventPublisher(options: OrderEventPublisherOptions): 
       return { value: await registry.encode(id, event), id };
     } catch (err) {
       if ((err as Error).name === 'ConfluentSchemaRegistryValidationError') {
-        throw new InvalidOrderEventError(`${event.eventType} ${event.orderId} does not match schema ${id}: ${(err as Error).message}`, { cause: err });
+        throw new InvalidOrderEventError(
+          `${event.eventType} ${event.orderId} does not match schema ${id}: ${(err as Error).message}`,
+          { cause: err },
+        );
       }
       throw err;
     }
@@ -126,7 +115,9 @@ export function createOrderEventPublisher(options: OrderEventPublisherOptions): 
   async function publish(kind: OrderEventKind, event: OrderEvent): Promise<PublishResult> {
     if (closed) throw new Error('order event publisher is disconnected');
     if (event.eventType !== EVENT_TYPE_OF_KIND[kind]) {
-      throw new InvalidOrderEventError(`expected a ${EVENT_TYPE_OF_KIND[kind]} event, got ${event.eventType}`);
+      throw new InvalidOrderEventError(
+        `expected a ${EVENT_TYPE_OF_KIND[kind]} event, got ${event.eventType}`,
+      );
     }
     const topic = topics[kind];
     const key = event[TOPIC_KEYS[kind]];
@@ -144,18 +135,22 @@ export function createOrderEventPublisher(options: OrderEventPublisherOptions): 
         },
       },
       async (span) => {
-        let attempt: ProducerSlot | undefined;
         let timer: NodeJS.Timeout | undefined;
         const timeout = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new OrderEventPublishTimeoutError(`publishing ${event.eventType} ${event.orderId} to ${topic} took more than ${publishTimeoutMs} ms`)), publishTimeoutMs);
+          timer = setTimeout(
+            () =>
+              reject(
+                new OrderEventPublishTimeoutError(
+                  `publishing ${event.eventType} ${event.orderId} to ${topic} took more than ${publishTimeoutMs} ms`,
+                ),
+              ),
+            publishTimeoutMs,
+          );
         });
         const work = (async (): Promise<PublishResult> => {
           const { value, id } = await encode(kind, event);
-          attempt = currentProducer();
-          await attempt.connected;
-          const [meta] = await attempt.producer.send({
+          const [meta] = await producer.send({
             topic,
-            acks: -1,
             timeout: 2_000, // how long the broker waits for in-sync replicas
             messages: [
               {
@@ -172,15 +167,24 @@ export function createOrderEventPublisher(options: OrderEventPublisherOptions): 
             ],
           });
           if (!meta) throw new Error(`no produce response for ${topic}`);
-          return { eventId: event.eventId, topic, partition: meta.partition, offset: meta.baseOffset ?? meta.offset ?? '-1', schemaId: id };
+          return {
+            eventId: event.eventId,
+            topic,
+            partition: meta.partition,
+            offset: meta.baseOffset ?? meta.offset ?? '-1',
+            schemaId: id,
+          };
         })();
         try {
           const result = await Promise.race([work, timeout]);
-          span.setAttributes({ 'messaging.destination.partition.id': String(result.partition), 'messaging.kafka.offset': Number(result.offset) });
+          span.setAttributes({
+            'messaging.destination.partition.id': String(result.partition),
+            'messaging.kafka.offset': Number(result.offset),
+          });
           return result;
         } catch (err) {
-          if (attempt && !(err instanceof InvalidOrderEventError)) discard(attempt);
-          work.catch(() => undefined); // settled after a timeout: already reported
+          // After a timeout the send may still be in flight; if it fails later, the producer replaces itself.
+          work.catch(() => undefined);
           span.recordException(err as Error);
           span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
           throw err;
@@ -195,15 +199,13 @@ export function createOrderEventPublisher(options: OrderEventPublisherOptions): 
   return {
     async connect() {
       closed = false;
-      await Promise.all([currentProducer().connected, schemaId('completed'), schemaId('failed')]);
+      await Promise.all([producer.connect(), schemaId('completed'), schemaId('failed')]);
     },
     publishOrderCompleted: (event) => publish('completed', event),
     publishOrderFailed: (event) => publish('failed', event),
     async disconnect() {
       closed = true;
-      const current = slot;
-      slot = undefined;
-      if (current) await current.producer.disconnect();
+      await producer.disconnect();
     },
   };
 }

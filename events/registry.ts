@@ -18,21 +18,43 @@ export const COMPATIBILITY_LEVEL: COMPATIBILITY = COMPATIBILITY.FULL_TRANSITIVE;
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
 
 async function registryCall(url: string, init: RequestInit): Promise<unknown> {
-  const res = await fetch(url, { ...init, headers: { 'content-type': CONTENT_TYPE, accept: CONTENT_TYPE }, signal: AbortSignal.timeout(5_000) });
+  const res = await fetch(url, {
+    ...init,
+    headers: { 'content-type': CONTENT_TYPE, accept: CONTENT_TYPE },
+    signal: AbortSignal.timeout(5_000),
+  });
   const text = await res.text();
-  if (!res.ok) throw new Error(`schema registry ${init.method ?? 'GET'} ${url}: HTTP ${res.status} ${text.slice(0, 300)}`);
+  if (!res.ok)
+    throw new Error(
+      `schema registry ${init.method ?? 'GET'} ${url}: HTTP ${res.status} ${text.slice(0, 300)}`,
+    );
   return text === '' ? undefined : (JSON.parse(text) as unknown);
 }
 
 /** PUT /config/<subject>: the subject's compatibility level (Apicurio accepts it before the subject exists). */
-export async function setSubjectCompatibility(registryUrl: string, subject: string, level: COMPATIBILITY = COMPATIBILITY_LEVEL): Promise<void> {
-  await registryCall(`${registryUrl}/config/${encodeURIComponent(subject)}`, { method: 'PUT', body: JSON.stringify({ compatibility: level }) });
+export async function setSubjectCompatibility(
+  registryUrl: string,
+  subject: string,
+  level: COMPATIBILITY = COMPATIBILITY_LEVEL,
+): Promise<void> {
+  await registryCall(`${registryUrl}/config/${encodeURIComponent(subject)}`, {
+    method: 'PUT',
+    body: JSON.stringify({ compatibility: level }),
+  });
   const actual = await getSubjectCompatibility(registryUrl, subject);
-  if (actual !== level) throw new Error(`schema registry kept compatibility ${actual ?? '(none)'} for ${subject}, wanted ${level}`);
+  if (actual !== level)
+    throw new Error(
+      `schema registry kept compatibility ${actual ?? '(none)'} for ${subject}, wanted ${level}`,
+    );
 }
 
-export async function getSubjectCompatibility(registryUrl: string, subject: string): Promise<string | undefined> {
-  const body = (await registryCall(`${registryUrl}/config/${encodeURIComponent(subject)}`, { method: 'GET' })) as { compatibilityLevel?: string };
+export async function getSubjectCompatibility(
+  registryUrl: string,
+  subject: string,
+): Promise<string | undefined> {
+  const body = (await registryCall(`${registryUrl}/config/${encodeURIComponent(subject)}`, {
+    method: 'GET',
+  })) as { compatibilityLevel?: string };
   return body.compatibilityLevel;
 }
 
@@ -50,7 +72,10 @@ export async function registerSchema(
 ): Promise<number> {
   await setSubjectCompatibility(registryUrl, subject, level);
   // `compatibility` must match the subject's level, or the client refuses to register.
-  const { id } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(schema) }, { subject, compatibility: level });
+  const { id } = await registry.register(
+    { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
+    { subject, compatibility: level },
+  );
   return id;
 }
 
@@ -69,12 +94,21 @@ export interface RegisterSchemasOptions {
 }
 
 /** Registers both subjects (`orders.completed-value`, `orders.failed-value`) with the compatibility policy. */
-export async function registerSchemas(registry: SchemaRegistry, options: RegisterSchemasOptions): Promise<RegisteredOrderSchemas> {
+export async function registerSchemas(
+  registry: SchemaRegistry,
+  options: RegisterSchemasOptions,
+): Promise<RegisteredOrderSchemas> {
   const topics = options.topics ?? ORDER_TOPICS;
   const level = options.compatibility ?? COMPATIBILITY_LEVEL;
   const one = async (kind: OrderEventKind) => {
     const subject = subjectFor(topics[kind]);
-    const id = await registerSchema(registry, options.registryUrl, subject, options.schemas?.[kind] ?? SCHEMAS[kind], level);
+    const id = await registerSchema(
+      registry,
+      options.registryUrl,
+      subject,
+      options.schemas?.[kind] ?? SCHEMAS[kind],
+      level,
+    );
     return { subject, id };
   };
   return { completed: await one('completed'), failed: await one('failed') };

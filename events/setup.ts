@@ -11,7 +11,15 @@ import { type Admin } from 'kafkajs';
 import { loadEventsConfig } from './config.ts';
 import { createKafkaClient, createSchemaRegistryClient } from './kafka.ts';
 import { registerSchemas, type RegisteredOrderSchemas } from './registry.ts';
-import { ensureTopics, ORDER_TOPICS, orderTopicSpecs, topicSettingsFromEnv, type EnsureTopicResult, type OrderTopics, type TopicSettings } from './topics.ts';
+import {
+  ensureTopics,
+  ORDER_TOPICS,
+  orderTopicSpecs,
+  topicSettingsFromEnv,
+  type EnsureTopicResult,
+  type OrderTopics,
+  type TopicSettings,
+} from './topics.ts';
 
 export interface SetupOrderEventsOptions {
   readonly admin: Admin;
@@ -29,7 +37,10 @@ export interface SetupReport {
 /** Ensures the order topics and registers both schemas. `admin` must be connected. */
 export async function setupOrderEvents(options: SetupOrderEventsOptions): Promise<SetupReport> {
   const topics = options.topics ?? ORDER_TOPICS;
-  const topicResults = await ensureTopics(options.admin, orderTopicSpecs(topics, options.settings ?? topicSettingsFromEnv()));
+  const topicResults = await ensureTopics(
+    options.admin,
+    orderTopicSpecs(topics, options.settings ?? topicSettingsFromEnv()),
+  );
   const schemas = await registerSchemas(options.registry, { registryUrl: options.registryUrl, topics });
   return { topics: topicResults, schemas };
 }
@@ -40,7 +51,13 @@ export async function setupOrderEventsFromEnv(env: NodeJS.ProcessEnv = process.e
   const admin = createKafkaClient({ clientId: 'orderflow-setup', brokers: config.kafkaAdminBrokers }).admin();
   await admin.connect();
   try {
-    return await setupOrderEvents({ admin, registry: createSchemaRegistryClient(config.schemaRegistryUrl), registryUrl: config.schemaRegistryUrl, settings: topicSettingsFromEnv(env) });
+    return await setupOrderEvents({
+      admin,
+      registry: createSchemaRegistryClient(config.schemaRegistryUrl),
+      registryUrl: config.schemaRegistryUrl,
+      topics: config.topics,
+      settings: topicSettingsFromEnv(env),
+    });
   } finally {
     await admin.disconnect();
   }
@@ -49,8 +66,10 @@ export async function setupOrderEventsFromEnv(env: NodeJS.ProcessEnv = process.e
 if (import.meta.main) {
   try {
     const report = await setupOrderEventsFromEnv();
-    for (const t of report.topics) console.log(`topic ${t.topic}: ${t.action}${t.details.length ? ` (${t.details.join(', ')})` : ''}`);
-    for (const s of [report.schemas.completed, report.schemas.failed]) console.log(`schema ${s.subject}: id ${s.id}`);
+    for (const t of report.topics)
+      console.log(`topic ${t.topic}: ${t.action}${t.details.length ? ` (${t.details.join(', ')})` : ''}`);
+    for (const s of [report.schemas.completed, report.schemas.failed])
+      console.log(`schema ${s.subject}: id ${s.id}`);
   } catch (err) {
     console.error(`order events setup failed: ${(err as Error).message}`);
     process.exitCode = 1;

@@ -14,7 +14,10 @@ export interface OrderTopics {
 }
 
 /** The production topic names (ADR-0047). Tests pass their own unique names. */
-export const ORDER_TOPICS: OrderTopics = Object.freeze({ completed: 'orders.completed', failed: 'orders.failed' });
+export const ORDER_TOPICS: OrderTopics = Object.freeze({
+  completed: 'orders.completed',
+  failed: 'orders.failed',
+});
 
 /**
  * Partition keys: completed orders by customer (one customer's events stay in order, e.g. for loyalty),
@@ -45,10 +48,16 @@ const settingsSchema = z.object({
 export function topicSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): TopicSettings {
   const result = settingsSchema.safeParse(env);
   if (!result.success) {
-    throw new Error(`order event topics: invalid configuration\n${result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+    throw new Error(
+      `order event topics: invalid configuration\n${result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`,
+    );
   }
   const s = result.data;
-  return { partitions: s.ORDER_EVENTS_PARTITIONS, retentionMs: s.ORDER_EVENTS_RETENTION_MS, replicationFactor: s.ORDER_EVENTS_REPLICATION_FACTOR };
+  return {
+    partitions: s.ORDER_EVENTS_PARTITIONS,
+    retentionMs: s.ORDER_EVENTS_RETENTION_MS,
+    replicationFactor: s.ORDER_EVENTS_REPLICATION_FACTOR,
+  };
 }
 
 export interface TopicSpec {
@@ -64,7 +73,10 @@ const topicConfig = (s: TopicSettings): Record<string, string> => ({
   'retention.ms': String(s.retentionMs),
 });
 
-export function orderTopicSpecs(topics: OrderTopics = ORDER_TOPICS, settings: TopicSettings = topicSettingsFromEnv()): TopicSpec[] {
+export function orderTopicSpecs(
+  topics: OrderTopics = ORDER_TOPICS,
+  settings: TopicSettings = topicSettingsFromEnv(),
+): TopicSpec[] {
   return [topics.completed, topics.failed].map((name) => ({
     name,
     partitions: settings.partitions,
@@ -81,8 +93,16 @@ export function orderTopicSpecs(topics: OrderTopics = ORDER_TOPICS, settings: To
 export const deadLetterTopic = (group: string): string => `dlq.${group}`;
 
 /** One partition: dead letters are few, and a single partition keeps them in the order they died. */
-export function deadLetterTopicSpec(group: string, settings: TopicSettings = topicSettingsFromEnv()): TopicSpec {
-  return { name: deadLetterTopic(group), partitions: 1, replicationFactor: settings.replicationFactor, config: topicConfig(settings) };
+export function deadLetterTopicSpec(
+  group: string,
+  settings: TopicSettings = topicSettingsFromEnv(),
+): TopicSpec {
+  return {
+    name: deadLetterTopic(group),
+    partitions: 1,
+    replicationFactor: settings.replicationFactor,
+    config: topicConfig(settings),
+  };
 }
 
 export interface EnsureTopicResult {
@@ -94,9 +114,14 @@ export interface EnsureTopicResult {
 /**
  * Creates missing topics and brings existing ones to the spec: partitions raised when fewer (never
  * lowered: Kafka cannot, and it would remap keys), configs set when different. Safe to run any number
- * of times, from several processes at once.
+ * of times, from several processes at once. `createOnly`: create what is missing, leave existing topics
+ * alone (for processes that use a topic but do not own its settings, e.g. a consumer and the order topics).
  */
-export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[] = orderTopicSpecs()): Promise<EnsureTopicResult[]> {
+export async function ensureTopics(
+  admin: Admin,
+  specs: readonly TopicSpec[] = orderTopicSpecs(),
+  options: { readonly createOnly?: boolean } = {},
+): Promise<EnsureTopicResult[]> {
   const existing = new Set(await admin.listTopics());
   const missing = specs.filter((s) => !existing.has(s.name));
   const created = new Set<string>();
@@ -120,14 +145,26 @@ export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[] = o
 
   const results: EnsureTopicResult[] = [];
   const present = specs.filter((s) => !created.has(s.name));
-  if (present.length > 0) {
+  if (options.createOnly)
+    for (const s of present)
+      results.push({ topic: s.name, action: 'unchanged', details: ['exists (not checked: createOnly)'] });
+  if (present.length > 0 && !options.createOnly) {
     const metadata = await admin.fetchTopicMetadata({ topics: present.map((s) => s.name) });
     const partitionsOf = new Map(metadata.topics.map((t) => [t.name, t.partitions.length]));
     const described = await admin.describeConfigs({
       includeSynonyms: false,
-      resources: present.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.name, configNames: Object.keys(s.config) })),
+      resources: present.map((s) => ({
+        type: ConfigResourceTypes.TOPIC,
+        name: s.name,
+        configNames: Object.keys(s.config),
+      })),
     });
-    const configOf = new Map(described.resources.map((r) => [r.resourceName, new Map(r.configEntries.map((e) => [e.configName, e.configValue]))]));
+    const configOf = new Map(
+      described.resources.map((r) => [
+        r.resourceName,
+        new Map(r.configEntries.map((e) => [e.configName, e.configValue])),
+      ]),
+    );
 
     for (const spec of present) {
       const details: string[] = [];
@@ -144,7 +181,13 @@ export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[] = o
         // AlterConfigs (non-incremental) replaces the topic's dynamic configs: send the full owned set.
         await admin.alterConfigs({
           validateOnly: false,
-          resources: [{ type: ConfigResourceTypes.TOPIC, name: spec.name, configEntries: Object.entries(spec.config).map(([name, value]) => ({ name, value })) }],
+          resources: [
+            {
+              type: ConfigResourceTypes.TOPIC,
+              name: spec.name,
+              configEntries: Object.entries(spec.config).map(([name, value]) => ({ name, value })),
+            },
+          ],
         });
         details.push(...differs.map(([k, v]) => `${k} ${current.get(k) ?? '(unset)'} -> ${v}`));
       }
@@ -153,7 +196,11 @@ export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[] = o
     }
   }
   for (const s of specs.filter((x) => created.has(x.name))) {
-    results.push({ topic: s.name, action: 'created', details: [`${s.partitions} partitions`, ...Object.entries(s.config).map(([k, v]) => `${k}=${v}`)] });
+    results.push({
+      topic: s.name,
+      action: 'created',
+      details: [`${s.partitions} partitions`, ...Object.entries(s.config).map(([k, v]) => `${k}=${v}`)],
+    });
   }
   return specs.map((s) => results.find((r) => r.topic === s.name)!);
 }

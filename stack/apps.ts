@@ -10,6 +10,13 @@ import { type Component } from './components.ts';
 import { host, ports } from './ports.ts';
 import { type Probe } from './probes.ts';
 import { repoRoot } from './paths.ts';
+import { consumers, lagExporter, readyUrl } from '../consumers/registry.ts';
+import { setupOrderEventsFromEnv } from '../events/setup.ts';
+
+/** Order topics and schemas, once per start, before anything publishes or consumes (idempotent). */
+let orderEventsReady: Promise<void> | undefined;
+const ensureOrderEvents = (): Promise<void> =>
+  (orderEventsReady ??= setupOrderEventsFromEnv().then(() => undefined));
 
 const proto = protoPackage.temporal; // CommonJS package: no named ESM export
 
@@ -17,7 +24,8 @@ export const ORDER_API_PORT = Number(process.env.ORDER_API_PORT ?? 8080);
 
 const node = (entry: string, env: Record<string, string> = {}) => ({
   command: process.execPath, // the Node 24 that runs this CLI
-  args: [join(repoRoot, entry)],
+  // kafkajs 2.2.4 trips Node 24's negative-timeout warning on every request; Node clamps it, so it is noise.
+  args: ['--disable-warning=TimeoutNegativeWarning', join(repoRoot, entry)],
   env: { NODE_ENV: 'development', ...env },
 });
 
@@ -72,7 +80,8 @@ export function appComponents(): Component[] {
     {
       name: 'order-worker',
       ...node('workflows/workers/order-worker.ts'),
-      dependsOn: ['temporal', 'kafka', ...serviceNames],
+      dependsOn: ['temporal', 'kafka', 'schema-registry', ...serviceNames],
+      prepare: ensureOrderEvents,
       probe: pollersProbe(TASK_QUEUES.orders, 'workflow'),
       startTimeoutMs: 90_000, // bundles the workflow code at start
       endpoints: [{ label: 'task queue', url: TASK_QUEUES.orders }],
@@ -90,6 +99,23 @@ export function appComponents(): Component[] {
       dependsOn: ['temporal', 'payment-gateway'],
       probe: pollersProbe(TASK_QUEUES.payments, 'activity'),
       endpoints: [{ label: 'task queue', url: TASK_QUEUES.payments }],
+    },
+    ...Object.values(consumers).map((c): Component => ({
+      name: c.name,
+      ...node(c.entry, { PORT: String(c.port), HOST: host }),
+      dependsOn: ['kafka', 'schema-registry', 'toxiproxy'],
+      prepare: ensureOrderEvents,
+      probe: { kind: 'http', url: readyUrl(c) },
+      startTimeoutMs: 60_000,
+      endpoints: [{ label: `group ${c.group}`, url: `http://${host}:${c.port}` }],
+    })),
+    {
+      name: lagExporter.name,
+      ...node(lagExporter.entry, { PORT: String(lagExporter.port), HOST: host }),
+      dependsOn: ['kafka'],
+      prepare: ensureOrderEvents,
+      probe: { kind: 'http', url: readyUrl(lagExporter) },
+      endpoints: [{ label: 'lag /metrics', url: `http://${host}:${lagExporter.port}/metrics` }],
     },
   ];
 }

@@ -1,6 +1,7 @@
 // order-worker's activities: each one calls its downstream service through Toxiproxy and returns only
 // what the workflow needs. Built by a factory so tests inject clients and a store.
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { orderCompletedEvent, orderFailedEvent, type OrderEventPublisher } from '../../events/index.ts';
 import type { OrderStore } from '../../services/order-api/store.ts';
 import type { Pricing, Reservation, Shipment } from '../order/types.ts';
 import { FailureTypes } from './failures.ts';
@@ -15,7 +16,12 @@ export interface OrderActivityDeps {
   readonly shipping: ServiceClient;
   readonly notification: ServiceClient;
   readonly store: OrderStore;
+  /** OrderCompleted / OrderFailed to Kafka, for the non-critical consumers. */
+  readonly events: OrderEventPublisher;
 }
+
+/** The first attempt's schedule time: the same on every retry, so a re-published event is identical. */
+const outcomeTime = (): number => Context.current().info.scheduledTimestampMs;
 
 /** The ADR's reservation TTL: 15 minutes. */
 export const RESERVATION_TTL_SECONDS = 15 * 60;
@@ -126,6 +132,11 @@ export function createOrderActivities(deps: OrderActivityDeps): OrderActivities 
       // Each part is idempotent, so the activity can retry until all of it has happened.
       await deps.inventory.post(`/reservations/${enc(orderId)}/commit`);
       await deps.store.markCompleted({ orderId, request, pricing, payment, shipment });
+      // A Kafka outage fails this attempt and Temporal retries until Kafka is back: the event is never
+      // lost, and its id is the same on every attempt, so consumers apply a duplicate once.
+      await deps.events.publishOrderCompleted(
+        orderCompletedEvent({ orderId, request, pricing, payment, shipment, occurredAt: outcomeTime() }),
+      );
       await deps.notification.post('/notifications', {
         notificationId: `${orderId}:confirmation`,
         orderId,
@@ -143,6 +154,18 @@ export function createOrderActivities(deps: OrderActivityDeps): OrderActivities 
 
     async recordOrderFailed({ orderId, request, status, failure, compensations, pricing }) {
       await deps.store.markFailed({ orderId, request, status, failure, compensations, pricing });
+      // Published after the compensations have run: a Kafka outage never blocks them.
+      await deps.events.publishOrderFailed(
+        orderFailedEvent({
+          orderId,
+          request,
+          status,
+          failure,
+          compensations,
+          pricing,
+          occurredAt: outcomeTime(),
+        }),
+      );
       await deps.notification.post('/notifications', {
         notificationId: `${orderId}:failure`,
         orderId,

@@ -1,5 +1,11 @@
 // order-worker: ProcessOrderWorkflow and the light activities, task queue `order-processing`.
 import { openOrderStore } from '../../services/order-api/store.ts';
+import {
+  createKafkaClient,
+  createOrderEventPublisher,
+  createSchemaRegistryClient,
+  loadEventsConfig,
+} from '../../events/index.ts';
 import { createOrderActivities } from '../activities/order-activities.ts';
 import { TASK_QUEUES } from '../order/definitions.ts';
 import { downstreamClient, loadWorkerConfig, workflowsPath } from './config.ts';
@@ -7,6 +13,13 @@ import { runWorker } from './run-worker.ts';
 
 const config = loadWorkerConfig('order-worker');
 const store = openOrderStore(config.ORDERS_DB);
+const eventsConfig = loadEventsConfig();
+// Through Toxiproxy on the local stack (KAFKA_BROKERS), so Kafka chaos reaches FinalizeOrder.
+const events = createOrderEventPublisher({
+  kafka: createKafkaClient({ clientId: 'order-worker', brokers: eventsConfig.kafkaBrokers }),
+  registry: createSchemaRegistryClient(eventsConfig.schemaRegistryUrl),
+  topics: eventsConfig.topics,
+});
 
 await runWorker({
   address: config.TEMPORAL_ADDRESS,
@@ -22,6 +35,10 @@ await runWorker({
     shipping: downstreamClient('shipping'),
     notification: downstreamClient('notification'),
     store,
+    events,
   }),
-  onShutdown: () => void store.close(),
+  onShutdown: () => {
+    void store.close();
+    void events.disconnect();
+  },
 });

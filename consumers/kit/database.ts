@@ -1,0 +1,10 @@
+// A consumer's SQLite file: its own migrations plus the kit's processed-events table.
+import { openDatabase, type Database } from '../../services/kit/db.ts';
+import { type ConsumerDefinition } from './definition.ts';
+import { ensureProcessedEventsTable } from './processed-events.ts';
+
+export function openConsumerDatabase(file: string, definition: ConsumerDefinition): Database {
+  const db = openDatabase(file, definition.migrations);
+  ensureProcessedEventsTable(db);
+  return db;
+}

@@ -1,0 +1,23 @@
+// Prometheus file-based discovery: a process writes `<targets dir>/<job>.json` when it listens and
+// removes it when it stops; Prometheus (file_sd, 5 s refresh) scrapes what is there.
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { statePaths } from '../../stack/paths.ts';
+
+export function writeScrapeTarget(
+  job: string,
+  host: string,
+  port: number,
+  dir: string = statePaths.scrapeTargets,
+): string {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${job}.json`);
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify([{ targets: [`${host}:${port}`], labels: { job } }], null, 2)}\n`);
+  renameSync(tmp, file); // atomic: Prometheus never reads half a file
+  return file;
+}
+
+export function removeScrapeTarget(file: string): void {
+  rmSync(file, { force: true });
+}
