@@ -89,6 +89,7 @@ async function test(): Promise<number> {
   for (const [name, cmd, args] of [
     ['typecheck', bin('tsc'), ['--noEmit']],
     ['lint', bin('eslint'), ['.']],
+    ['format', bin('prettier'), ['--check', '--log-level', 'warn', '.']],
   ] as const) {
     console.log(`[test] ${name}`);
     const code = await run(cmd, args);
