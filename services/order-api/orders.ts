@@ -18,7 +18,6 @@ import {
   WORKFLOW_TYPE,
 } from '../../workflows/order/definitions.ts';
 import {
-  TERMINAL_STATUSES,
   type OrderRequest,
   type OrderState,
   type ProcessOrderInput,
@@ -180,10 +179,12 @@ export function createOrders(deps: OrdersDeps) {
 
 export type Orders = ReturnType<typeof createOrders>;
 
-/** The order as GET /orders/:id shows it: live workflow state while it runs, the record once it ended. */
+/**
+ * The order as GET /orders/:id shows it: the workflow's live state when Temporal answers (status and
+ * timeline move together), else the stored record (Temporal down, or the history past retention).
+ */
 function present(orderId: string, record: OrderRecord | undefined, state: OrderState | undefined) {
-  const terminal = record && TERMINAL_STATUSES.includes(record.status);
-  const status = terminal ? record.status : (state?.status ?? record?.status ?? 'received');
+  const status = state?.status ?? record?.status ?? 'received';
   const pricing = state?.pricing ?? record?.pricing ?? null;
   return {
     orderId,

@@ -93,8 +93,6 @@ export const ORDER_STATUSES = [
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-export const TERMINAL_STATUSES: readonly OrderStatus[] = ['completed', 'failed', 'compensation_failed'];
-
 /** The ADR's steps, in order, and the compensations. */
 export type StepName =
   | 'ValidateOrder'
