@@ -13,6 +13,7 @@ import { renderText, type Vars } from '../stack/render.ts';
 import { tools } from '../stack/tools.ts';
 import { alertmanagerPlaceholders, alertmanagerVars } from './alertmanager-vars.ts';
 import { rulesSource } from './render-rules.ts';
+import { eventually } from '../test/support/stack.ts';
 import {
   alertRules,
   loadYaml,
@@ -235,25 +236,11 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function until<T>(
+const until = <T>(
   what: string,
   timeoutMs: number,
   probe: () => Promise<T | undefined> | T | undefined,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'never tried';
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-      last = 'not yet';
-    } catch (err) {
-      last = (err as Error).message;
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: gave up after ${timeoutMs} ms (${last})`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+): Promise<T> => eventually(async () => probe(), timeoutMs, what);
 
 describe('a private Alertmanager running the rendered config', () => {
   const received: Received[] = [];
