@@ -112,7 +112,7 @@ export function appComponents(): Component[] {
     {
       name: lagExporter.name,
       ...node(lagExporter.entry, { PORT: String(lagExporter.port), HOST: host }),
-      dependsOn: ['kafka'],
+      dependsOn: ['kafka', 'schema-registry'],
       prepare: ensureOrderEvents,
       probe: { kind: 'http', url: readyUrl(lagExporter) },
       endpoints: [{ label: 'lag /metrics', url: `http://${host}:${lagExporter.port}/metrics` }],

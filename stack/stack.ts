@@ -49,7 +49,11 @@ async function startComponent(c: Component): Promise<number> {
   const started = Date.now();
   const state = (await programStates()).get(c.name)?.state;
   if (state !== 'RUNNING' && state !== 'STARTING') {
-    await c.prepare?.();
+    try {
+      await c.prepare?.();
+    } catch (err) {
+      throw new ComponentFailure(c.name, `preparing its start failed: ${(err as Error).message}`);
+    }
     try {
       await ctl('start', c.name);
     } catch (err) {
