@@ -78,6 +78,7 @@ export async function runConsumerProcess(
     service: definition.name,
     logLevel: config.LOG_LEVEL,
     faults: false,
+    metrics: false, // its own /metrics
     ready: () => {
       const s = late.consumer?.status();
       if (!s?.joined)

@@ -1,5 +1,6 @@
 // Prometheus file-based discovery: a process writes `<targets dir>/<job>.json` when it listens and
-// removes it when it stops; Prometheus (file_sd, 5 s refresh) scrapes what is there.
+// removes it when it stops; Prometheus (file_sd, 5 s refresh) scrapes what is there. A process with two
+// endpoints of the same job (a worker's /metrics and its Temporal SDK exporter) names the second file.
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { statePaths } from '../../stack/paths.ts';
@@ -9,9 +10,10 @@ export function writeScrapeTarget(
   host: string,
   port: number,
   dir: string = statePaths.scrapeTargets,
+  name: string = job,
 ): string {
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${job}.json`);
+  const file = join(dir, `${name}.json`);
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, `${JSON.stringify([{ targets: [`${host}:${port}`], labels: { job } }], null, 2)}\n`);
   renameSync(tmp, file); // atomic: Prometheus never reads half a file

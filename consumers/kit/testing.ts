@@ -60,7 +60,7 @@ export async function startTestConsumer(
       topicSettings: bed.settings,
       ...(options.readerSchemas ? { readerSchemas: options.readerSchemas } : {}),
     });
-  const app = createServiceApp({ service: definition.name, faults: false, logLevel: 'warn' });
+  const app = createServiceApp({ service: definition.name, faults: false, logLevel: 'warn', metrics: false });
   const running: TestConsumer = {
     definition,
     group,

@@ -27,6 +27,7 @@ const app = createServiceApp({
   service: lagExporter.name,
   logLevel: config.LOG_LEVEL,
   faults: false,
+  metrics: false, // its own /metrics
   ready: () => {
     const { at } = monitor.last();
     if (at === undefined) throw new Error('no lag measured yet');

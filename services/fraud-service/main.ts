@@ -24,4 +24,4 @@ const app = buildApp({
   inferenceIterations: config.FRAUD_INFERENCE_ITERATIONS,
   maxQueue: config.FRAUD_MAX_QUEUE,
 });
-await serve(app, { host: config.HOST, port: config.PORT, onClose: () => db.close() });
+await serve(app, { host: config.HOST, port: config.PORT, job: SERVICE, onClose: () => db.close() });

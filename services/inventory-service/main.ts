@@ -43,6 +43,7 @@ const sweeper =
   config.RESERVATION_SWEEP_MS > 0 ? setInterval(sweep, config.RESERVATION_SWEEP_MS).unref() : undefined;
 
 await serve(app, {
+  job: SERVICE.name,
   host: config.HOST,
   port: config.PORT,
   onClose: () => {

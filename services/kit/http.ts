@@ -6,6 +6,12 @@ import { trace } from '@opentelemetry/api';
 import { type z } from 'zod';
 import { AppError, type ErrorBody } from './errors.ts';
 import { registerFaults } from './faults.ts';
+import { removeScrapeTarget, writeScrapeTarget } from '../../consumers/kit/scrape-target.ts';
+import {
+  createHttpMetrics,
+  createRegistry,
+  type MetricsRegistry,
+} from '../../observability/metrics/definitions.ts';
 
 export interface ServiceAppOptions {
   readonly service: string;
@@ -13,6 +19,12 @@ export interface ServiceAppOptions {
   /** Readiness beyond "the process is up", e.g. a dependency check. */
   readonly ready?: () => Promise<void> | void;
   readonly faults?: boolean;
+  /**
+   * RED metrics (http_server_requests_total, http_server_request_duration_seconds) and `GET /metrics`:
+   * into this registry, a fresh OpenMetrics one by default; `false` for processes that serve their own
+   * /metrics (the consumers).
+   */
+  readonly metrics?: MetricsRegistry | false;
 }
 
 const loggerOptions = (service: string, level: string): FastifyServerOptions['logger'] => ({
@@ -73,8 +85,25 @@ export function createServiceApp(options: ServiceAppOptions): FastifyInstance {
       return reply.status(503).send({ error: { code: 'NOT_READY', message: (err as Error).message } });
     }
   });
+  if (options.metrics !== false) registerHttpMetrics(app, options.metrics ?? createRegistry());
   if (options.faults !== false) registerFaults(app);
   return app;
+}
+
+/** RED metrics per route pattern (never the raw URL: ids would explode the label set), and /metrics. */
+function registerHttpMetrics(app: FastifyInstance, registry: MetricsRegistry): void {
+  const metrics = createHttpMetrics(registry);
+  app.addHook('onResponse', (req, reply, done) => {
+    const labels = {
+      method: req.method,
+      route: req.routeOptions.url ?? 'unmatched',
+      status: String(reply.statusCode),
+    };
+    metrics.requests.labels(labels).inc();
+    metrics.duration.labels(labels).observe(reply.elapsedTime / 1000);
+    done();
+  });
+  app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
 }
 
 /** Validates input against a zod schema, or throws a 400 with a stable code and the offending fields. */
@@ -92,14 +121,31 @@ export function parse<T>(schema: z.ZodType<T>, input: unknown, code = 'VALIDATIO
   return result.data;
 }
 
-/** Listens, and on SIGTERM/SIGINT stops accepting, drains in-flight requests, runs `onClose`, exits. */
+/** Listens (and writes its scrape target), and on SIGTERM/SIGINT stops accepting, drains in-flight requests, runs `onClose`, exits. */
 export async function serve(
   app: FastifyInstance,
-  { host, port, onClose }: { host: string; port: number; onClose?: () => Promise<void> | void },
+  {
+    host,
+    port,
+    onClose,
+    job,
+  }: {
+    host: string;
+    port: number;
+    onClose?: () => Promise<void> | void;
+    /** Announce /metrics to Prometheus (file_sd target `<job>.json`) while listening. */
+    job?: string;
+  },
 ): Promise<void> {
   await app.listen({ host, port });
+  const target = job ? writeScrapeTarget(job, host, port) : undefined;
+  const removeTarget = (): void => {
+    if (target) removeScrapeTarget(target);
+  };
+  process.once('exit', removeTarget);
   const shutdown = (signal: string): void => {
     app.log.info({ signal }, 'shutting down');
+    removeTarget();
     void app
       .close()
       .then(() => onClose?.())

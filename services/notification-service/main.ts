@@ -14,4 +14,4 @@ const config = loadConfig(SERVICE, {
 
 const db = openServiceDatabase(config.DATA_DIR, downstream.notification, migrations);
 const app = buildApp({ db, providerFailureRate: config.NOTIFICATION_PROVIDER_FAILURE_RATE });
-await serve(app, { host: config.HOST, port: config.PORT, onClose: () => db.close() });
+await serve(app, { host: config.HOST, port: config.PORT, job: SERVICE, onClose: () => db.close() });

@@ -1,4 +1,5 @@
 // order-api's HTTP routes: thin, validated, and mapped to stable error codes.
+import type { MetricsRegistry } from '../../observability/metrics/definitions.ts';
 import { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { createServiceApp, parse } from '../kit/http.ts';
@@ -44,12 +45,15 @@ export function buildApp(deps: {
   orders: Orders;
   ready: () => Promise<void>;
   logLevel?: string;
+  /** Where the RED metrics (and whatever the caller registers) go; a fresh registry by default. */
+  metrics?: MetricsRegistry;
 }): FastifyInstance {
   const app = createServiceApp({
     service: 'order-api',
     ready: deps.ready,
     faults: false,
     logLevel: deps.logLevel,
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });
 
   app.post('/orders', async (req, reply) => {

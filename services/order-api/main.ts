@@ -8,6 +8,8 @@ import { statePaths } from '../../stack/paths.ts';
 import { buildApp } from './app.ts';
 import { createOrders } from './orders.ts';
 import { openOrderStore } from './store.ts';
+import { createRegistry } from '../../observability/metrics/definitions.ts';
+import { registerOrderGauges, temporalOpenOrders } from './order-gauges.ts';
 
 const config = loadConfig('order-api', {
   HOST: str('127.0.0.1'),
@@ -29,7 +31,9 @@ const store = openOrderStore(config.ORDERS_DB);
 const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
 const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 
+const registry = createRegistry();
 const app = buildApp({
+  metrics: registry,
   orders: createOrders({ store, temporal, reviewTimeoutSeconds: config.REVIEW_TIMEOUT_SECONDS }),
   logLevel: config.LOG_LEVEL,
   ready: async () => {
@@ -37,7 +41,12 @@ const app = buildApp({
   },
 });
 
+registerOrderGauges(registry, temporalOpenOrders(temporal), {
+  onError: (err) => app.log.warn({ err }, 'order gauges: Temporal did not answer; gauges absent this scrape'),
+});
+
 await serve(app, {
+  job: 'order-api',
   host: config.HOST,
   port: config.PORT,
   onClose: async () => {

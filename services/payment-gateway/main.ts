@@ -17,4 +17,4 @@ const config = loadConfig(SERVICE.name, {
 const db = openServiceDatabase(config.DATA_DIR, SERVICE, migrations);
 const app = buildApp({ db, processingDelayMs: Math.max(0, config.PROCESSING_DELAY_MS) });
 
-await serve(app, { host: config.HOST, port: config.PORT, onClose: () => db.close() });
+await serve(app, { host: config.HOST, port: config.PORT, job: SERVICE.name, onClose: () => db.close() });

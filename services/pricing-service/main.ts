@@ -18,4 +18,4 @@ const seeded = seed(db);
 const app = buildApp({ db });
 if (seeded > 0) app.log.info({ seeded }, 'seeded demo prices and coupons');
 
-await serve(app, { host: config.HOST, port: config.PORT, onClose: () => db.close() });
+await serve(app, { host: config.HOST, port: config.PORT, job: SERVICE.name, onClose: () => db.close() });

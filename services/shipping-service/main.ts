@@ -22,4 +22,4 @@ const app = buildApp({
   carrierTimeoutRate: config.SHIPPING_CARRIER_TIMEOUT_RATE,
   carrierTimeoutMs: config.SHIPPING_CARRIER_TIMEOUT_MS,
 });
-await serve(app, { host: config.HOST, port: config.PORT, onClose: () => db.close() });
+await serve(app, { host: config.HOST, port: config.PORT, job: SERVICE, onClose: () => db.close() });

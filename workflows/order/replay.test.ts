@@ -6,6 +6,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
+import { createRegistry, createWorkflowMetrics } from '../../observability/metrics/definitions.ts';
+import { orderMetricsSinks } from '../../observability/metrics/workflow-sink.ts';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
@@ -23,12 +25,17 @@ describe('ProcessOrderWorkflow replay', () => {
       history: temporal.api.history.v1.History.decode(readFileSync(join(dir, file))),
     }));
     const failures: string[] = [];
+    // The order-worker's real metrics sink: replaying finished workflows must not count them again.
+    const registry = createRegistry();
+    const metrics = createWorkflowMetrics(registry);
     for await (const result of Worker.runReplayHistories(
-      { workflowsPath: join(import.meta.dirname, '..', 'index.ts') },
+      { workflowsPath: join(import.meta.dirname, '..', 'index.ts'), sinks: orderMetricsSinks(metrics) },
       histories,
     )) {
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
     }
     expect(failures).toEqual([]);
+    const counted = (await metrics.status.get()).values.reduce((sum, v) => sum + v.value, 0);
+    expect(counted, 'order_workflow_status_total after replay').toBe(0);
   }, 120_000);
 });

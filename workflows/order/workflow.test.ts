@@ -16,6 +16,8 @@ import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { tools } from '../../stack/tools.ts';
 import { fakeWorld, type FakeWorld } from '../testing/fake-activities.ts';
+import { createRegistry, createWorkflowMetrics } from '../../observability/metrics/definitions.ts';
+import { orderMetricsSinks } from '../../observability/metrics/workflow-sink.ts';
 import { orderStateQuery, reviewDecisionUpdate, TASK_QUEUES } from './definitions.ts';
 import type { ProcessOrderWorkflow } from './workflow.ts';
 import type { OrderRequest, OrderState } from './types.ts';
@@ -72,6 +74,7 @@ async function runOrder(
       taskQueue: TASK_QUEUES.orders,
       workflowBundle,
       activities: world.order,
+      sinks: orderMetricsSinks(createWorkflowMetrics(createRegistry())),
     }),
     Worker.create({
       connection: env.nativeConnection,

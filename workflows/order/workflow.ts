@@ -9,6 +9,7 @@ import {
   isCancellation,
   log,
   proxyActivities,
+  proxySinks,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -19,6 +20,7 @@ import type {
   PaymentRequest,
 } from '../activities/types.ts';
 import { orderStateQuery, reviewDecisionUpdate } from './definitions.ts';
+import type { OrderMetricsSinks, WorkflowFinished } from './metrics-sink.ts';
 import * as policy from './policies.ts';
 import type { OrderOutcome, OrderState, ProcessOrderInput, ReviewDecision, StepName } from './types.ts';
 
@@ -34,6 +36,9 @@ const { runFraudCheck } = proxyActivities<FraudActivities>(policy.runFraudCheckO
 const { recordReviewDecision } = proxyActivities<FraudActivities>(policy.recordReviewOptions);
 const { processPayment } = proxyActivities<PaymentActivities>(policy.processPaymentOptions);
 const { refundPayment } = proxyActivities<PaymentActivities>(policy.refundPaymentOptions);
+// Metrics: a sink, not an activity. It adds no command to the history (replay stays deterministic) and
+// the worker does not call it while replaying.
+const { orderMetrics } = proxySinks<OrderMetricsSinks>();
 
 /** Failure types the workflow itself raises (activities raise theirs, see activities/failures.ts). */
 export const WorkflowFailureTypes = {
@@ -152,6 +157,7 @@ export async function ProcessOrderWorkflow(input: ProcessOrderInput): Promise<Or
       finalizeOrder({ orderId, request, pricing, payment, shipment }),
     );
     state.status = 'completed';
+    reportFinished(state, 'completed');
     return outcome(state);
   } catch (err) {
     if (isCancellation(err)) {
@@ -187,6 +193,7 @@ export async function ProcessOrderWorkflow(input: ProcessOrderInput): Promise<Or
       state.timeline.push({ step: 'RecordOrderFailed', status: 'completed', at: now() });
       state.status = status;
     });
+    reportFinished(state, state.compensations.length > 0 ? 'compensated' : 'failed');
     // Recorded and compensated: the workflow now fails with the original cause, so the Temporal UI,
     // its failure type and `diagnose` all show why.
     log.info('order failed', {
@@ -197,6 +204,16 @@ export async function ProcessOrderWorkflow(input: ProcessOrderInput): Promise<Or
     });
     throw err;
   }
+}
+
+function reportFinished(state: OrderState, status: WorkflowFinished['status']): void {
+  orderMetrics.workflowFinished({
+    status,
+    // Workflow time (the current task's time), deterministic: no real clock in workflow code.
+    durationSeconds: (Date.now() - workflowInfo().startTime.getTime()) / 1000,
+    ...(status === 'completed' ? {} : { failedStep: state.failure?.step ?? lastStep(state) }),
+    failedCompensations: state.compensations.filter((c) => c.outcome === 'failed').map((c) => c.step),
+  });
 }
 
 function outcome(state: OrderState): OrderOutcome {

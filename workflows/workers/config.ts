@@ -2,13 +2,38 @@
 // deployments set TEMPORAL_NAMESPACE=orders-production and real addresses.
 import { join } from 'node:path';
 import { z } from 'zod';
-import { loadConfig, str } from '../../services/kit/config.ts';
+import { loadConfig, port, str } from '../../services/kit/config.ts';
 import { downstream, type DownstreamName } from '../../services/registry.ts';
 import { serviceClient, type ServiceClient } from '../activities/http-client.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 
-export function loadWorkerConfig(service: string) {
+/** Each worker's /metrics port and its SDK runtime metrics port (`<WORKER>_METRICS_PORT`, `<WORKER>_SDK_METRICS_PORT`). */
+export const WORKER_METRICS_PORTS = {
+  'order-worker': { metrics: 9401, sdk: 9411 },
+  'fraud-worker': { metrics: 9402, sdk: 9412 },
+  'payment-worker': { metrics: 9403, sdk: 9413 },
+} as const;
+export type WorkerName = keyof typeof WORKER_METRICS_PORTS;
+
+export function loadWorkerConfig(service: WorkerName) {
+  const env = service.toUpperCase().replaceAll('-', '_');
+  const ports = WORKER_METRICS_PORTS[service];
+  const metrics = loadConfig(service, {
+    METRICS_HOST: str('127.0.0.1'),
+    [`${env}_METRICS_PORT`]: port(ports.metrics),
+    /** 0 turns the SDK's Prometheus exporter off. */
+    [`${env}_SDK_METRICS_PORT`]: z.coerce.number().int().min(0).max(65535).default(ports.sdk),
+  });
+  return {
+    ...loadBase(service),
+    METRICS_HOST: metrics.METRICS_HOST as string,
+    METRICS_PORT: metrics[`${env}_METRICS_PORT`] as number,
+    SDK_METRICS_PORT: metrics[`${env}_SDK_METRICS_PORT`] as number,
+  };
+}
+
+function loadBase(service: string) {
   return loadConfig(service, {
     TEMPORAL_ADDRESS: str('127.0.0.1:7233'),
     TEMPORAL_NAMESPACE: str('default'),

@@ -3,13 +3,22 @@ import { createFraudActivities } from '../activities/fraud-activities.ts';
 import { TASK_QUEUES } from '../order/definitions.ts';
 import { downstreamClient, loadWorkerConfig } from './config.ts';
 import { runWorker } from './run-worker.ts';
+import { createRegistry } from '../../observability/metrics/definitions.ts';
 
 const config = loadWorkerConfig('fraud-worker');
 
+const registry = createRegistry();
 await runWorker({
   address: config.TEMPORAL_ADDRESS,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: TASK_QUEUES.fraud,
   maxConcurrentActivityTaskExecutions: config.MAX_CONCURRENT_ACTIVITIES,
+  metrics: {
+    job: 'fraud-worker',
+    registry,
+    host: config.METRICS_HOST,
+    port: config.METRICS_PORT,
+    sdkPort: config.SDK_METRICS_PORT,
+  },
   activities: createFraudActivities({ fraud: downstreamClient('fraud') }),
 });

@@ -10,6 +10,8 @@ import { createOrderActivities } from '../activities/order-activities.ts';
 import { TASK_QUEUES } from '../order/definitions.ts';
 import { downstreamClient, loadWorkerConfig, workflowsPath } from './config.ts';
 import { runWorker } from './run-worker.ts';
+import { createRegistry, createWorkflowMetrics } from '../../observability/metrics/definitions.ts';
+import { orderMetricsSinks } from '../../observability/metrics/workflow-sink.ts';
 
 const config = loadWorkerConfig('order-worker');
 const store = openOrderStore(config.ORDERS_DB);
@@ -21,12 +23,22 @@ const events = createOrderEventPublisher({
   topics: eventsConfig.topics,
 });
 
+const registry = createRegistry();
 await runWorker({
   address: config.TEMPORAL_ADDRESS,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: TASK_QUEUES.orders,
   workflowsPath,
   maxConcurrentActivityTaskExecutions: config.MAX_CONCURRENT_ACTIVITIES,
+  metrics: {
+    job: 'order-worker',
+    registry,
+    host: config.METRICS_HOST,
+    port: config.METRICS_PORT,
+    sdkPort: config.SDK_METRICS_PORT,
+  },
+  // Workflow-level metrics, reported by ProcessOrderWorkflow through a sink (not called on replay).
+  sinks: orderMetricsSinks(createWorkflowMetrics(registry)),
   activities: createOrderActivities({
     customer: downstreamClient('customer'),
     inventory: downstreamClient('inventory'),

@@ -4,6 +4,7 @@ import { createPaymentActivities } from '../activities/payment-activities.ts';
 import { TASK_QUEUES } from '../order/definitions.ts';
 import { loadWorkerConfig } from './config.ts';
 import { runWorker } from './run-worker.ts';
+import { createRegistry } from '../../observability/metrics/definitions.ts';
 
 const config = loadWorkerConfig('payment-worker');
 
@@ -19,10 +20,18 @@ function stripeClient(): Stripe {
   });
 }
 
+const registry = createRegistry();
 await runWorker({
   address: config.TEMPORAL_ADDRESS,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: TASK_QUEUES.payments,
   maxConcurrentActivityTaskExecutions: config.MAX_CONCURRENT_ACTIVITIES,
+  metrics: {
+    job: 'payment-worker',
+    registry,
+    host: config.METRICS_HOST,
+    port: config.METRICS_PORT,
+    sdkPort: config.SDK_METRICS_PORT,
+  },
   activities: createPaymentActivities({ stripe: stripeClient() }),
 });

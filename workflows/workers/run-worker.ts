@@ -1,6 +1,32 @@
-// Shared worker bootstrap: connect, serve one task queue, shut down cleanly on SIGTERM/SIGINT (the
-// SDK's runtime handles the signals and lets in-flight activities finish).
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+// Shared worker bootstrap: metrics, connect, serve one task queue, shut down cleanly on SIGTERM/SIGINT
+// (the SDK's runtime handles the signals and lets in-flight activities finish).
+//
+// Every worker serves its own /metrics (activity_duration_seconds, plus what the caller registers, e.g.
+// the order-worker's workflow metrics) and, on a second port, the Temporal SDK's runtime metrics
+// (temporal_num_pollers, …); both are announced to Prometheus as file_sd targets of job `<worker>`
+// (files `<worker>.json` and `temporal-sdk-<worker>.json`; the instance tells them apart).
+import {
+  NativeConnection,
+  Runtime,
+  Worker,
+  type InjectedSinks,
+  type WorkerOptions,
+} from '@temporalio/worker';
+import type { Sinks } from '@temporalio/workflow';
+import { activityMetricsInterceptor } from '../../observability/metrics/activity-interceptor.ts';
+import { createActivityMetrics, type MetricsRegistry } from '../../observability/metrics/definitions.ts';
+import { serveMetrics } from '../../observability/metrics/server.ts';
+import { writeScrapeTarget, removeScrapeTarget } from '../../consumers/kit/scrape-target.ts';
+
+export interface WorkerMetricsOptions {
+  /** The worker's name: the job label of its /metrics target. */
+  readonly job: string;
+  readonly registry: MetricsRegistry;
+  readonly host: string;
+  readonly port: number;
+  /** The SDK runtime's Prometheus exporter; 0 turns it off. */
+  readonly sdkPort: number;
+}
 
 export async function runWorker(options: {
   readonly address: string;
@@ -9,8 +35,40 @@ export async function runWorker(options: {
   readonly activities: object;
   readonly workflowsPath?: string;
   readonly maxConcurrentActivityTaskExecutions?: number;
+  readonly metrics: WorkerMetricsOptions;
+  readonly sinks?: InjectedSinks<Sinks>;
   readonly onShutdown?: () => void;
 }): Promise<void> {
+  const { metrics } = options;
+  let sdkTarget: string | undefined;
+  if (metrics.sdkPort > 0) {
+    // Before the first connection: the runtime is created once per process.
+    Runtime.install({
+      telemetryOptions: {
+        metrics: { prometheus: { bindAddress: `${metrics.host}:${metrics.sdkPort}` } },
+      },
+    });
+    // Same job as the worker's /metrics (TemporalTaskQueueNoPollers selects temporal_num_pollers by the
+    // worker jobs, so the server's own temporal_num_pollers never counts); its own file and instance.
+    sdkTarget = writeScrapeTarget(
+      metrics.job,
+      metrics.host,
+      metrics.sdkPort,
+      undefined,
+      `temporal-sdk-${metrics.job}`,
+    );
+  }
+  const removeSdkTarget = (): void => {
+    if (sdkTarget) removeScrapeTarget(sdkTarget);
+  };
+  process.once('exit', removeSdkTarget);
+  const metricsServer = await serveMetrics({
+    registry: metrics.registry,
+    job: metrics.job,
+    host: metrics.host,
+    port: metrics.port,
+  });
+
   const connection = await NativeConnection.connect({ address: options.address });
   const workerOptions: WorkerOptions = {
     connection,
@@ -18,6 +76,8 @@ export async function runWorker(options: {
     taskQueue: options.taskQueue,
     activities: options.activities,
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
+    interceptors: { activity: [activityMetricsInterceptor(createActivityMetrics(metrics.registry))] },
+    ...(options.sinks ? { sinks: options.sinks } : {}),
     ...(options.workflowsPath ? { workflowsPath: options.workflowsPath } : {}),
   };
   const worker = await Worker.create(workerOptions);
@@ -26,5 +86,7 @@ export async function runWorker(options: {
   } finally {
     options.onShutdown?.();
     await connection.close();
+    await metricsServer.close();
+    removeSdkTarget();
   }
 }
