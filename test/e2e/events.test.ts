@@ -2,12 +2,10 @@
 // OrderFailed events through the real broker and registry, into the four consumer processes.
 import { describe, expect, it } from 'vitest';
 import { consumers } from '../../consumers/registry.ts';
-import { Client, Connection } from '@temporalio/client';
-import { eventually, host, uniqueId, urls } from '../support/stack.ts';
+import { eventually, host, uniqueId } from '../support/stack.ts';
+import { api, getJson } from '../support/orders.ts';
 
-const api = `http://${host}:${process.env.ORDER_API_PORT ?? 8080}`;
 const consumerUrl = (c: { port: number }, path: string): string => `http://${host}:${c.port}${path}`;
-const getJson = async <T>(url: string): Promise<T> => (await (await fetch(url)).json()) as T;
 
 async function placeOrder(body: Record<string, unknown>): Promise<string> {
   const res = await fetch(`${api}/orders`, {
@@ -116,51 +114,5 @@ describe('order events end to end', () => {
       consumerUrl(consumers.loyalty, '/points/cust-carol'),
     );
     expect(ledger.some((l) => l.orderId === orderId)).toBe(false);
-  });
-
-  it('when Kafka is unreachable during FinalizeOrder, then the activity retries until it is back and the order completes with one event', async () => {
-    const temporal = new Client({ connection: await Connection.connect({ address: urls.temporal }) });
-    const setKafkaProxy = (enabled: boolean) =>
-      fetch(`${urls.toxiproxy}/proxies/kafka`, { method: 'POST', body: JSON.stringify({ enabled }) });
-    await setKafkaProxy(false);
-    let orderId: string;
-    try {
-      orderId = await placeOrder({});
-      // FinalizeOrder fails its attempts while the broker is unreachable; the paid order stays finalizing.
-      await eventually(
-        async () => {
-          const { raw } = await temporal.workflow.getHandle(orderId).describe();
-          const pending = raw.pendingActivities?.find((a) => a.activityType?.name === 'finalizeOrder');
-          return (pending?.attempt ?? 0) >= 2 ? true : undefined;
-        },
-        30_000,
-        'FinalizeOrder to be retrying',
-      );
-      const during = await getJson<{ status: string }>(`${api}/orders/${orderId}`);
-      expect(during.status).toBe('finalizing');
-    } finally {
-      await setKafkaProxy(true);
-    }
-    const done = await eventually(
-      async () => {
-        const o = await getJson<{ status: string }>(`${api}/orders/${orderId}`);
-        return o.status === 'completed' || o.status === 'failed' ? o : undefined;
-      },
-      60_000,
-      'the order to complete after Kafka is back',
-    );
-    expect(done.status).toBe('completed');
-    const entries = await eventually(
-      async () => {
-        const { entries } = await getJson<{ entries: AuditEntry[] }>(
-          consumerUrl(consumers.auditLog, `/audit?orderId=${orderId}`),
-        );
-        return entries.length > 0 ? entries : undefined;
-      },
-      45_000,
-      'the event after the outage',
-    );
-    expect(entries.map((e) => e.eventType)).toEqual(['OrderCompleted']);
-    await temporal.connection.close();
   });
 });
