@@ -2,13 +2,15 @@
 // (store.ts), the same operations and the same semantics. create is insert-or-get; markCompleted and
 // markFailed are upserts that recreate a missing row, in one transaction. Queries are parameterized only.
 import pg from 'pg';
-import type {
-  CompensationOutcome,
-  OrderFailure,
-  OrderRequest,
-  OrderStatus,
-} from '../../workflows/order/types.ts';
-import type { CompletedOrder, FailedOrder, NewOrder, OrderRecord, OrderStore } from './store.ts';
+import type { OrderRequest } from '../../workflows/order/types.ts';
+import {
+  toRecord,
+  type CompletedOrder,
+  type FailedOrder,
+  type NewOrder,
+  type OrderRecord,
+  type OrderStore,
+} from './store.ts';
 
 /**
  * The SQLite DDL (ORDER_STORE_MIGRATIONS in store.ts) with PostgreSQL's types: cents are BIGINT, timestamps
@@ -75,43 +77,17 @@ interface Row {
 
 const cents = (value: string | null): number | null => (value === null ? null : Number(value));
 
-/** The same record the SQLite store returns for the same row. */
-function toRecord(row: Row): OrderRecord {
-  const totalCents = cents(row.total_cents);
-  return {
-    orderId: row.order_id,
-    workflowId: row.workflow_id,
-    customerId: row.customer_id,
-    idempotencyKey: row.idempotency_key,
-    requestHash: row.request_hash,
-    request: JSON.parse(row.request_json) as OrderRequest,
-    status: row.status as OrderStatus,
-    pricing:
-      totalCents === null
-        ? null
-        : {
-            currency: row.currency ?? 'usd',
-            subtotalCents: cents(row.subtotal_cents) ?? 0,
-            discountCents: cents(row.discount_cents) ?? 0,
-            taxCents: cents(row.tax_cents) ?? 0,
-            totalCents,
-            taxJurisdiction: '',
-          },
-    paymentIntentId: row.payment_intent_id,
-    trackingNumber: row.tracking_number,
-    carrier: row.carrier,
-    failure: row.failure_type
-      ? {
-          step: row.failure_step as OrderFailure['step'],
-          type: row.failure_type,
-          message: row.failure_reason ?? '',
-        }
-      : null,
-    compensations: row.compensations ? (JSON.parse(row.compensations) as CompensationOutcome[]) : [],
-    traceId: row.trace_id,
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-  };
+/** The same record the SQLite store returns for the same row: normalise, then the shared mapping. */
+function toRecordFromPg(row: Row): OrderRecord {
+  return toRecord({
+    ...row,
+    subtotal_cents: cents(row.subtotal_cents),
+    discount_cents: cents(row.discount_cents),
+    tax_cents: cents(row.tax_cents),
+    total_cents: cents(row.total_cents),
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  });
 }
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
@@ -204,7 +180,7 @@ export class PostgresOrderStore implements OrderStore {
       ],
     );
     const row = inserted.rows[0];
-    if (row) return { created: true, order: toRecord(row) };
+    if (row) return { created: true, order: toRecordFromPg(row) };
     // ON CONFLICT waited for a concurrent inserter to commit, so the row is visible to this next statement.
     const existing = await getOrder(this.#pool, order.orderId);
     if (!existing)
@@ -296,7 +272,7 @@ export class PostgresOrderStore implements OrderStore {
 
 async function getOrder(db: Queryable, orderId: string): Promise<OrderRecord | undefined> {
   const { rows } = await db.query<Row>('SELECT * FROM orders WHERE order_id = $1', [orderId]);
-  return rows[0] ? toRecord(rows[0]) : undefined;
+  return rows[0] ? toRecordFromPg(rows[0]) : undefined;
 }
 
 /** In the caller's transaction, under an advisory lock, so concurrent openers apply each version once. */

@@ -61,7 +61,8 @@ export interface OrderRecord {
   readonly updatedAt: string;
 }
 
-interface Row {
+/** An `orders` row as SQLite returns it; the PostgreSQL store normalises its rows to this. */
+export interface OrderRow {
   order_id: string;
   workflow_id: string;
   customer_id: string;
@@ -86,7 +87,7 @@ interface Row {
   updated_at: string;
 }
 
-function toRecord(row: Row): OrderRecord {
+export function toRecord(row: OrderRow): OrderRecord {
   return {
     orderId: row.order_id,
     workflowId: row.workflow_id,
@@ -183,7 +184,8 @@ export class SqliteOrderStore implements OrderStore {
   }
 
   #get(orderId: string): OrderRecord | undefined {
-    const row = this.#db.prepare('SELECT * FROM orders WHERE order_id = ?').get(orderId) as Row | undefined;
+    const row = this.#db.prepare('SELECT * FROM orders WHERE order_id = ?').get(orderId) as
+      OrderRow | undefined;
     return row ? toRecord(row) : undefined;
   }
 
