@@ -1,44 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type FastifyInstance } from 'fastify';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Database, openDatabase } from '../kit/db.ts';
+import { describe, expect, it } from 'vitest';
+import { appHarness } from '../kit/testing.ts';
 import { type ErrorBody } from '../kit/errors.ts';
 import { type AdmissionStats } from './admission.ts';
 import { buildApp, type FraudAppOptions } from './app.ts';
 import { type AssessmentView } from './assessments.ts';
 import { migrations } from './store.ts';
 
-let dir: string;
-let file: string;
-const opened: Array<{ app: FastifyInstance; db: Database }> = [];
-
-function start(options: Partial<FraudAppOptions> = {}): FastifyInstance {
-  const db = openDatabase(file, migrations);
-  const app = buildApp({ db, inferenceIterations: 50, logLevel: 'silent', ...options });
-  opened.push({ app, db });
-  return app;
-}
-
-async function stop(app: FastifyInstance): Promise<void> {
-  const [entry] = opened.splice(
-    opened.findIndex((o) => o.app === app),
-    1,
-  );
-  await app.close();
-  entry?.db.close();
-}
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'fraud-service-'));
-  file = join(dir, 'fraud-service.db');
-});
-
-afterEach(async () => {
-  for (const { app } of [...opened]) await stop(app);
-  rmSync(dir, { recursive: true, force: true });
-});
+const { start, stop } = appHarness<FraudAppOptions>('fraud-service', migrations, (db, options) =>
+  buildApp({ db, inferenceIterations: 50, logLevel: 'silent', ...options }),
+);
 
 const order = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
   orderId: `ord-${Math.random().toString(36).slice(2, 10)}`,

@@ -5,6 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type FastifyInstance } from 'fastify';
+import { afterEach, beforeEach } from 'vitest';
+import { openDatabase, type Database } from './db.ts';
 
 export interface TempDir {
   readonly path: string;
@@ -73,5 +76,52 @@ export async function startService(
       child.kill('SIGTERM');
       return exited;
     },
+  };
+}
+
+export interface AppHarness<O> {
+  /** The current test's temporary folder and its database file (fresh for each test). */
+  readonly dir: () => string;
+  /** Builds the app over the test's database file; call again after stop() to "restart" the service. */
+  readonly start: (options?: Partial<O>) => FastifyInstance;
+  /** Closes the app and its database (the file stays, as a real restart would leave it). */
+  readonly stop: (app: FastifyInstance) => Promise<void>;
+}
+
+/**
+ * In-process apps over one SQLite file in a fresh temporary folder per test, closed and removed after
+ * each test. Call at the top of a test file (it registers beforeEach/afterEach).
+ */
+export function appHarness<O>(
+  service: string,
+  migrations: readonly string[],
+  build: (db: Database, options: Partial<O>) => FastifyInstance,
+): AppHarness<O> {
+  let dir: TempDir | undefined;
+  const opened: { app: FastifyInstance; db: Database }[] = [];
+  const stop = async (app: FastifyInstance): Promise<void> => {
+    const [entry] = opened.splice(
+      opened.findIndex((o) => o.app === app),
+      1,
+    );
+    await app.close();
+    entry?.db.close();
+  };
+  beforeEach(() => {
+    dir = tempDir(service);
+  });
+  afterEach(async () => {
+    for (const { app } of [...opened]) await stop(app);
+    dir?.remove();
+  });
+  return {
+    dir: () => dir!.path,
+    start: (options = {}) => {
+      const db = openDatabase(dir!.file(`${service}.db`), migrations);
+      const app = build(db, options);
+      opened.push({ app, db });
+      return app;
+    },
+    stop,
   };
 }

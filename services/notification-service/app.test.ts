@@ -1,43 +1,18 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type FastifyInstance } from 'fastify';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Database, openDatabase } from '../kit/db.ts';
+import { describe, expect, it } from 'vitest';
+import { appHarness } from '../kit/testing.ts';
 import { type ErrorBody } from '../kit/errors.ts';
 import { buildApp, type NotificationAppOptions } from './app.ts';
 import { type SendReceipt } from './notifications.ts';
 import { migrations, type Notification } from './store.ts';
 
-let dir: string;
-let file: string;
-const opened: Array<{ app: FastifyInstance; db: Database }> = [];
-
-function start(options: Partial<NotificationAppOptions> = {}): FastifyInstance {
-  const db = openDatabase(file, migrations);
-  const app = buildApp({ db, logLevel: 'silent', ...options });
-  opened.push({ app, db });
-  return app;
-}
-
-async function stop(app: FastifyInstance): Promise<void> {
-  const [entry] = opened.splice(
-    opened.findIndex((o) => o.app === app),
-    1,
-  );
-  await app.close();
-  entry?.db.close();
-}
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'notification-service-'));
-  file = join(dir, 'notification-service.db');
-});
-
-afterEach(async () => {
-  for (const { app } of [...opened]) await stop(app);
-  rmSync(dir, { recursive: true, force: true });
-});
+const { start, stop, dir } = appHarness<NotificationAppOptions>(
+  'notification-service',
+  migrations,
+  (db, options) => buildApp({ db, logLevel: 'silent', ...options }),
+);
 
 let seq = 0;
 const request = (overrides: Record<string, unknown> = {}) => ({
@@ -201,8 +176,8 @@ describe('privacy', () => {
     const app = start();
     await send(app, request({ data: sensitive }));
     await stop(app);
-    const bytes = readdirSync(dir)
-      .map((f) => readFileSync(join(dir, f)).toString('latin1'))
+    const bytes = readdirSync(dir())
+      .map((f) => readFileSync(join(dir(), f)).toString('latin1'))
       .join('');
     expect(bytes).toContain('ord-1');
     expect(bytes).not.toContain('Secret Lane');

@@ -1,43 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type FastifyInstance } from 'fastify';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Database, openDatabase } from '../kit/db.ts';
+import { describe, expect, it } from 'vitest';
+import { appHarness } from '../kit/testing.ts';
 import { type ErrorBody } from '../kit/errors.ts';
 import { buildApp, type ShippingAppOptions } from './app.ts';
 import { type ShipmentView } from './shipments.ts';
 import { migrations } from './store.ts';
 
-let dir: string;
-let file: string;
-const opened: Array<{ app: FastifyInstance; db: Database }> = [];
-
-function start(options: Partial<ShippingAppOptions> = {}): FastifyInstance {
-  const db = openDatabase(file, migrations);
-  const app = buildApp({ db, logLevel: 'silent', labelBaseUrl: 'http://shipping.test/', ...options });
-  opened.push({ app, db });
-  return app;
-}
-
-async function stop(app: FastifyInstance): Promise<void> {
-  const [entry] = opened.splice(
-    opened.findIndex((o) => o.app === app),
-    1,
-  );
-  await app.close();
-  entry?.db.close();
-}
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'shipping-service-'));
-  file = join(dir, 'shipping-service.db');
-});
-
-afterEach(async () => {
-  for (const { app } of [...opened]) await stop(app);
-  rmSync(dir, { recursive: true, force: true });
-});
+const { start, stop } = appHarness<ShippingAppOptions>('shipping-service', migrations, (db, options) =>
+  buildApp({ db, logLevel: 'silent', labelBaseUrl: 'http://shipping.test/', ...options }),
+);
 
 let seq = 0;
 const request = (overrides: Record<string, unknown> = {}, address: Record<string, unknown> = {}) => ({
