@@ -26,7 +26,8 @@ import { ensureProcessedEventsTable, pruneProcessedEvents } from './processed-ev
 import { createProcessor, type Processor } from './processor.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.ts';
 
-export interface EventConsumerOptions {
+/** What a consumer's handling is bound to: shared by the live consumer and the dead-letter replay. */
+export interface ConsumerBindings {
   readonly definition: ConsumerDefinition;
   readonly kafka: Kafka;
   readonly registry: SchemaRegistry;
@@ -39,6 +40,9 @@ export interface EventConsumerOptions {
   readonly retry?: Partial<RetryPolicy>;
   readonly metrics?: ConsumerMetrics;
   readonly log?: EventLogger;
+}
+
+export interface EventConsumerOptions extends ConsumerBindings {
   /** Where a group without committed offsets starts: the beginning (default), so nothing retained is missed. */
   readonly fromBeginning?: boolean;
   /** Settings for the topics the consumer ensures at start (its subscriptions and its dead-letter topic). */

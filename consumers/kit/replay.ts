@@ -11,36 +11,21 @@
 // dead-letter topic again (dlq-replays + 1) and the replay moves on: one poison message never blocks
 // the others, and the next replay after a further fix picks it up. A run reads up to the end offsets
 // it saw when it started, so it always finishes.
-import { type SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { type IHeaders, type Kafka } from 'kafkajs';
+import { type IHeaders } from 'kafkajs';
 import { headerString, HEADERS } from '../../events/headers.ts';
-import { type EventLogger } from '../../events/kafka.ts';
 import { createSafeProducer } from '../../events/producer.ts';
-import { type AvroRecordSchema } from '../../events/schemas.ts';
-import { deadLetterTopic, ORDER_TOPICS, type OrderTopics } from '../../events/topics.ts';
-import { type OrderEventKind } from '../../events/types.ts';
-import { type Database } from '../../services/kit/db.ts';
+import { deadLetterTopic, ORDER_TOPICS } from '../../events/topics.ts';
 import { deadLetterMessage, parseDeadLetter } from './dead-letter.ts';
-import { type ConsumerDefinition } from './definition.ts';
 import { describeError } from './errors.ts';
-import { createConsumerMetrics, type ConsumerMetrics } from './metrics.ts';
+import { createConsumerMetrics } from './metrics.ts';
 import { ensureProcessedEventsTable } from './processed-events.ts';
+import { type ConsumerBindings } from './consumer.ts';
 import { createProcessor } from './processor.ts';
-import { DEFAULT_RETRY, type RetryPolicy } from './retry.ts';
+import { DEFAULT_RETRY } from './retry.ts';
 
-export interface ReplayOptions {
-  readonly definition: ConsumerDefinition;
-  readonly kafka: Kafka;
-  readonly registry: SchemaRegistry;
-  readonly db: Database;
-  readonly groupId?: string;
-  readonly topics?: OrderTopics;
-  readonly readerSchemas?: Partial<Record<OrderEventKind, AvroRecordSchema>>;
-  readonly retry?: Partial<RetryPolicy>;
+export interface ReplayOptions extends ConsumerBindings {
   /** List what would be replayed; process and commit nothing. */
   readonly dryRun?: boolean;
-  readonly metrics?: ConsumerMetrics;
-  readonly log?: EventLogger;
   /** Gives up (and throws) when the run has not reached the end offsets by then. */
   readonly timeoutMs?: number;
 }

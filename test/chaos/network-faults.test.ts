@@ -3,17 +3,18 @@
 // the rest (ORDERFLOW_TEST_PHASE=chaos), one test at a time.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Toxiproxy } from 'toxiproxy-node-client';
-import { consumers } from '../../consumers/registry.ts';
 import { downstream } from '../../services/registry.ts';
-import { eventually, host, urls } from '../support/stack.ts';
-import { api, getJson, intentsFor, order, settle, submit, temporalClient } from '../support/orders.ts';
-
-interface AuditEntry {
-  eventId: string;
-  eventType: string;
-}
-
-const consumerUrl = (c: { port: number }, path: string): string => `http://${host}:${c.port}${path}`;
+import { eventually, urls } from '../support/stack.ts';
+import {
+  api,
+  auditEntriesFor,
+  getJson,
+  intentsFor,
+  order,
+  settle,
+  submit,
+  temporalClient,
+} from '../support/orders.ts';
 
 async function placeOrder(body: Record<string, unknown>): Promise<string> {
   const { status, body: accepted } = await submit(order({ customerId: 'cust-carol', ...body }));
@@ -107,16 +108,7 @@ describe('network faults on shared dependencies', () => {
       'the order to complete after Kafka is back',
     );
     expect(done.status).toBe('completed');
-    const entries = await eventually(
-      async () => {
-        const { entries } = await getJson<{ entries: AuditEntry[] }>(
-          consumerUrl(consumers.auditLog, `/audit?orderId=${orderId}`),
-        );
-        return entries.length > 0 ? entries : undefined;
-      },
-      45_000,
-      'the event after the outage',
-    );
+    const entries = await auditEntriesFor(orderId, 'the event after the outage');
     expect(entries.map((e) => e.eventType)).toEqual(['OrderCompleted']);
   });
 });

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { consumers } from '../../consumers/registry.ts';
 import { eventually, host, uniqueId } from '../support/stack.ts';
-import { api, getJson } from '../support/orders.ts';
+import { api, auditEntriesFor, getJson } from '../support/orders.ts';
 
 const consumerUrl = (c: { port: number }, path: string): string => `http://${host}:${c.port}${path}`;
 
@@ -23,26 +23,12 @@ async function placeOrder(body: Record<string, unknown>): Promise<string> {
   return ((await res.json()) as { orderId: string }).orderId;
 }
 
-interface AuditEntry {
-  eventId: string;
-  eventType: string;
-}
-
 describe('order events end to end', () => {
   it('when an order completes, then its OrderCompleted reaches loyalty, analytics, email and the audit log, once each', async () => {
     const before = await getJson<{ points: number }>(consumerUrl(consumers.loyalty, '/points/cust-carol'));
     const orderId = await placeOrder({});
 
-    const audit = await eventually(
-      async () => {
-        const { entries } = await getJson<{ entries: AuditEntry[] }>(
-          consumerUrl(consumers.auditLog, `/audit?orderId=${orderId}`),
-        );
-        return entries.length > 0 ? entries : undefined;
-      },
-      45_000,
-      'audit-log-consumer to record the event',
-    );
+    const audit = await auditEntriesFor(orderId, 'audit-log-consumer to record the event');
     expect(audit.map((e) => e.eventType)).toEqual(['OrderCompleted']);
 
     const emails = await eventually(
@@ -79,16 +65,7 @@ describe('order events end to end', () => {
       shippingAddress: { line1: '9 Undeliverable Way', city: 'Chicago', postalCode: '60601', country: 'US' },
     });
 
-    const audit = await eventually(
-      async () => {
-        const { entries } = await getJson<{ entries: AuditEntry[] }>(
-          consumerUrl(consumers.auditLog, `/audit?orderId=${orderId}`),
-        );
-        return entries.length > 0 ? entries : undefined;
-      },
-      45_000,
-      'audit-log-consumer to record the failure',
-    );
+    const audit = await auditEntriesFor(orderId, 'audit-log-consumer to record the failure');
     expect(audit.map((e) => e.eventType)).toEqual(['OrderFailed']);
     await eventually(
       async () => {

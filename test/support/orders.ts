@@ -2,6 +2,7 @@
 import Stripe from 'stripe';
 import { Client, Connection } from '@temporalio/client';
 import { downstream } from '../../services/registry.ts';
+import { consumers } from '../../consumers/registry.ts';
 import { eventually, host, uniqueId, urls } from './stack.ts';
 
 export const api = `http://${host}:${process.env.ORDER_API_PORT ?? 8080}`;
@@ -83,3 +84,21 @@ export const reservation = async (id: string): Promise<{ status: string }> =>
   (await (await fetch(`${inventory}/reservations/${id}`)).json()) as { status: string };
 
 export const getJson = async <T>(url: string): Promise<T> => (await (await fetch(url)).json()) as T;
+
+export interface AuditEntry {
+  eventId: string;
+  eventType: string;
+}
+
+/** The audit-log consumer's entries for an order, once it has recorded at least one. */
+export const auditEntriesFor = (orderId: string, what: string, timeoutMs = 45_000): Promise<AuditEntry[]> =>
+  eventually(
+    async () => {
+      const { entries } = await getJson<{ entries: AuditEntry[] }>(
+        `http://${host}:${consumers.auditLog.port}/audit?orderId=${orderId}`,
+      );
+      return entries.length > 0 ? entries : undefined;
+    },
+    timeoutMs,
+    what,
+  );
