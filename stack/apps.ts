@@ -22,11 +22,25 @@ const proto = protoPackage.temporal; // CommonJS package: no named ESM export
 
 export const ORDER_API_PORT = Number(process.env.ORDER_API_PORT ?? 8080);
 
-const node = (entry: string, env: Record<string, string> = {}) => ({
+/** Where every process sends its spans: Tempo's OTLP/HTTP receiver (the Collector in docker-compose). */
+const OTLP_ENDPOINT = process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? `http://${host}:${ports.otlpHttp}`;
+
+const node = (name: string, entry: string, env: Record<string, string> = {}) => ({
   command: process.execPath, // the Node 24 that runs this CLI
-  // kafkajs 2.2.4 trips Node 24's negative-timeout warning on every request; Node clamps it, so it is noise.
-  args: ['--disable-warning=TimeoutNegativeWarning', join(repoRoot, entry)],
-  env: { NODE_ENV: 'development', ...env },
+  args: [
+    // kafkajs 2.2.4 trips Node 24's negative-timeout warning on every request; Node clamps it: noise.
+    '--disable-warning=TimeoutNegativeWarning',
+    // The OpenTelemetry SDK and its instrumentations load before the app (observability/tracing).
+    '--import',
+    join(repoRoot, 'observability', 'tracing', 'bootstrap.ts'),
+    join(repoRoot, entry),
+  ],
+  env: {
+    NODE_ENV: 'development',
+    OTEL_SERVICE_NAME: name,
+    OTEL_EXPORTER_OTLP_ENDPOINT: OTLP_ENDPOINT,
+    ...env,
+  },
 });
 
 /** A worker is ready when Temporal sees it polling its task queue. */
@@ -59,7 +73,7 @@ function pollersProbe(taskQueue: string, type: 'workflow' | 'activity'): Probe {
 export function appComponents(): Component[] {
   const services: Component[] = Object.values(downstream).map((s) => ({
     name: s.name,
-    ...node(`services/${s.name}/main.ts`, { PORT: String(s.port), HOST: host }),
+    ...node(s.name, `services/${s.name}/main.ts`, { PORT: String(s.port), HOST: host }),
     dependsOn: ['toxiproxy'],
     probe: { kind: 'http', url: `http://${host}:${s.port}/healthz` },
     endpoints: [
@@ -72,14 +86,14 @@ export function appComponents(): Component[] {
     ...services,
     {
       name: 'order-api',
-      ...node('services/order-api/main.ts', { PORT: String(ORDER_API_PORT), HOST: host }),
+      ...node('order-api', 'services/order-api/main.ts', { PORT: String(ORDER_API_PORT), HOST: host }),
       dependsOn: ['temporal'],
       probe: { kind: 'http', url: `http://${host}:${ORDER_API_PORT}/readyz` },
       endpoints: [{ label: 'HTTP API', url: `http://${host}:${ORDER_API_PORT}` }],
     },
     {
       name: 'order-worker',
-      ...node('workflows/workers/order-worker.ts'),
+      ...node('order-worker', 'workflows/workers/order-worker.ts'),
       dependsOn: ['temporal', 'kafka', 'schema-registry', ...serviceNames],
       prepare: ensureOrderEvents,
       probe: pollersProbe(TASK_QUEUES.orders, 'workflow'),
@@ -88,21 +102,21 @@ export function appComponents(): Component[] {
     },
     {
       name: 'fraud-worker',
-      ...node('workflows/workers/fraud-worker.ts'),
+      ...node('fraud-worker', 'workflows/workers/fraud-worker.ts'),
       dependsOn: ['temporal', 'fraud-service'],
       probe: pollersProbe(TASK_QUEUES.fraud, 'activity'),
       endpoints: [{ label: 'task queue', url: TASK_QUEUES.fraud }],
     },
     {
       name: 'payment-worker',
-      ...node('workflows/workers/payment-worker.ts'),
+      ...node('payment-worker', 'workflows/workers/payment-worker.ts'),
       dependsOn: ['temporal', 'payment-gateway'],
       probe: pollersProbe(TASK_QUEUES.payments, 'activity'),
       endpoints: [{ label: 'task queue', url: TASK_QUEUES.payments }],
     },
     ...Object.values(consumers).map((c): Component => ({
       name: c.name,
-      ...node(c.entry, { PORT: String(c.port), HOST: host }),
+      ...node(c.name, c.entry, { PORT: String(c.port), HOST: host }),
       dependsOn: ['kafka', 'schema-registry', 'toxiproxy'],
       prepare: ensureOrderEvents,
       probe: { kind: 'http', url: readyUrl(c) },
@@ -111,7 +125,7 @@ export function appComponents(): Component[] {
     })),
     {
       name: lagExporter.name,
-      ...node(lagExporter.entry, { PORT: String(lagExporter.port), HOST: host }),
+      ...node(lagExporter.name, lagExporter.entry, { PORT: String(lagExporter.port), HOST: host }),
       dependsOn: ['kafka', 'schema-registry'],
       prepare: ensureOrderEvents,
       probe: { kind: 'http', url: readyUrl(lagExporter) },

@@ -2,7 +2,7 @@
 // processed mark in one transaction, retry with backoff. Shared by the live consumer and the replay of
 // dead letters, so both behave the same.
 import { SchemaType, type SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { extractTraceContext, headerString, HEADERS } from '../../events/headers.ts';
 import { type EventLogger } from '../../events/kafka.ts';
 import { SCHEMAS, type AvroRecordSchema } from '../../events/schemas.ts';
@@ -206,11 +206,14 @@ export function createProcessor(options: ProcessorOptions): Processor {
           },
           attempts: 1,
         };
-      const parent = extractTraceContext(record.headers);
+      // Under the kafkajs instrumentation's CONSUMER `process` span when there is one (it continued the
+      // producer's trace from the headers); without it, continue the trace from the headers ourselves.
+      const instrumented = trace.getActiveSpan() !== undefined;
+      const parent = instrumented ? context.active() : extractTraceContext(record.headers);
       return tracer.startActiveSpan(
-        `${record.topic} process`,
+        `handle ${EVENT_TYPE_OF_KIND[kind]}`,
         {
-          kind: SpanKind.CONSUMER,
+          kind: instrumented ? SpanKind.INTERNAL : SpanKind.CONSUMER,
           attributes: {
             'messaging.system': 'kafka',
             'messaging.operation.type': 'process',

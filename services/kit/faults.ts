@@ -1,6 +1,7 @@
 // Application-level fault injection for drills: an error rate and added latency, set at runtime through
 // /admin/faults. Network faults are Toxiproxy's job; these are the service misbehaving on its own.
-import { type FastifyInstance } from 'fastify';
+import { type FastifyInstance, type FastifyReply } from 'fastify';
+import { trace } from '@opentelemetry/api';
 import { z } from 'zod';
 import { AppError } from './errors.ts';
 
@@ -17,16 +18,26 @@ export type Faults = z.infer<typeof faultSchema>;
 
 const none: Faults = Object.freeze({ errorRate: 0, errorStatus: 503, latencyMs: 0, pathPrefix: '' });
 
+/** Marks the request's span and response, so a trace (and `npm run diagnose`) shows the fault was ours. */
+function markInjected(reply: FastifyReply, kind: 'error' | 'latency'): void {
+  trace.getActiveSpan()?.setAttributes({ 'orderflow.fault.injected': true, 'orderflow.fault.kind': kind });
+  reply.header('x-orderflow-fault', kind);
+}
+
 const exempt = (url: string): boolean =>
   url.startsWith('/admin') || url === '/healthz' || url === '/readyz' || url === '/metrics';
 
 export function registerFaults(app: FastifyInstance, random: () => number = Math.random): void {
   let faults: Faults = none;
 
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
     if (exempt(req.url) || !req.url.startsWith(faults.pathPrefix)) return;
-    if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
+    if (faults.latencyMs > 0) {
+      markInjected(reply, 'latency');
+      await new Promise((r) => setTimeout(r, faults.latencyMs));
+    }
     if (faults.errorRate > 0 && random() < faults.errorRate) {
+      markInjected(reply, 'error');
       throw new AppError(
         'INJECTED_FAULT',
         faults.errorStatus,

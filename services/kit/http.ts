@@ -76,6 +76,18 @@ export function createServiceApp(options: ServiceAppOptions): FastifyInstance {
       .send({ error: { code: 'ROUTE_NOT_FOUND', message: `${req.method} ${req.url} is not a route` } }),
   );
 
+  // The server span (http instrumentation) knows the URL, not the route: name it after the route, as the
+  // semantic conventions ask (`POST /customers/:id/validate`), so spans group by endpoint.
+  app.addHook('onRequest', (req, _reply, done) => {
+    const route = req.routeOptions.url;
+    const span = trace.getActiveSpan();
+    if (span && route) {
+      span.setAttribute('http.route', route);
+      span.updateName(`${req.method} ${route}`);
+    }
+    done();
+  });
+
   app.get('/healthz', () => ({ status: 'ok', service: options.service }));
   app.get('/readyz', async (_req, reply) => {
     try {

@@ -10,6 +10,7 @@ import { createOrders } from './orders.ts';
 import { openOrderStore } from './store.ts';
 import { createRegistry } from '../../observability/metrics/definitions.ts';
 import { registerOrderGauges, temporalOpenOrders } from './order-gauges.ts';
+import { workflowClientTracing } from '../../observability/tracing/temporal.ts';
 
 const config = loadConfig('order-api', {
   HOST: str('127.0.0.1'),
@@ -29,7 +30,14 @@ const config = loadConfig('order-api', {
 const store = openOrderStore(config.ORDERS_DB);
 // Lazy: order-api starts (and answers 503) while Temporal is down, and recovers when it is back.
 const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
-const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+// Traced: StartWorkflow, the review update and status queries join the order's trace.
+const temporal = new Client({
+  connection,
+  namespace: config.TEMPORAL_NAMESPACE,
+  interceptors: workflowClientTracing(),
+});
+// Untraced: the gauges query every open order on each scrape; as spans they would be noise, not orders.
+const gaugesClient = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 
 const registry = createRegistry();
 const app = buildApp({
@@ -41,7 +49,7 @@ const app = buildApp({
   },
 });
 
-registerOrderGauges(registry, temporalOpenOrders(temporal), {
+registerOrderGauges(registry, temporalOpenOrders(gaugesClient), {
   onError: (err) => app.log.warn({ err }, 'order gauges: Temporal did not answer; gauges absent this scrape'),
 });
 

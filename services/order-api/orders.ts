@@ -1,7 +1,7 @@
 // The order use cases of order-api: accept an order exactly once, report where it is, take a reviewer's
 // decision. Temporal is the source of truth while an order runs; the store holds the record.
 import { createHash, randomUUID } from 'node:crypto';
-import { trace } from '@opentelemetry/api';
+import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import {
   isGrpcServiceError,
   ServiceError,
@@ -24,6 +24,10 @@ import {
   type ReviewDecision,
 } from '../../workflows/order/types.ts';
 import type { OrderRecord, OrderStore } from './store.ts';
+import { contextWithOrder, withOrder } from '../../observability/tracing/order-context.ts';
+import { workflowStartContext } from '../../observability/tracing/temporal.ts';
+
+const tracer = trace.getTracer('orderflow-order-api');
 
 export interface OrdersDeps {
   readonly store: OrderStore;
@@ -94,87 +98,129 @@ export function createOrders(deps: OrdersDeps) {
     }
   }
 
+  /**
+   * A reviewer's decision comes hours later in its own HTTP request: its work is traced as a child of the
+   * order's StartWorkflow span (read back from the workflow's first event), linked to the request, so the
+   * decision and what it sets off sit in the order's one trace.
+   */
+  async function inOrderTrace<T>(orderId: string, name: string, fn: () => Promise<T>): Promise<T> {
+    const request = trace.getActiveSpan();
+    const started = await bounded(2000, () => workflowStartContext(temporal, orderId)).catch(() => undefined);
+    const parent = contextWithOrder(orderId, started ?? context.active());
+    return tracer.startActiveSpan(
+      name,
+      { links: request ? [{ context: request.spanContext() }] : [], attributes: { 'order.id': orderId } },
+      parent,
+      async (span) => {
+        try {
+          return await fn();
+        } catch (err) {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+          throw err;
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+
   return {
-    async submit(request: OrderRequest, idempotencyKey: string | undefined): Promise<Accepted> {
+    submit(request: OrderRequest, idempotencyKey: string | undefined): Promise<Accepted> {
       const orderId = orderIdFor(request.customerId, idempotencyKey);
-      const requestHash = sha256(canonical(request));
-      const existing = await store.get(orderId);
-      if (existing && existing.requestHash !== requestHash && existing.requestHash !== '') {
-        throw new AppError(
-          'IDEMPOTENCY_KEY_REUSED',
-          422,
-          'this Idempotency-Key was already used for a different order',
-        );
-      }
-      const input: ProcessOrderInput = { orderId, request, reviewTimeoutSeconds: deps.reviewTimeoutSeconds };
-      let duplicate = existing !== undefined;
-      try {
-        await bounded(START_DEADLINE_MS, () =>
-          temporal.workflow.start(WORKFLOW_TYPE, {
-            taskQueue: TASK_QUEUES.orders,
-            workflowId: orderId,
-            args: [input],
-            workflowIdConflictPolicy: 'USE_EXISTING',
-            workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          }),
-        );
-      } catch (err) {
-        if (err instanceof WorkflowExecutionAlreadyStartedError) duplicate = true;
-        else if (isTemporalUnavailable(err)) throw temporalUnavailable(err);
-        else throw err;
-      }
-      const traceId = trace.getActiveSpan()?.spanContext().traceId ?? null;
-      const { created, order } = await store.create({
-        orderId,
-        workflowId: orderId,
-        idempotencyKey: idempotencyKey ?? null,
-        requestHash,
-        request,
-        traceId,
+      return withOrder(orderId, () => accept(orderId, request, idempotencyKey));
+    },
+
+    get(orderId: string) {
+      return withOrder(orderId, async () => {
+        const record = await store.get(orderId);
+        const state = await liveState(orderId);
+        if (!record && !state) throw notFound('order', orderId);
+        return present(orderId, record, state);
       });
-      return {
-        orderId,
-        workflowId: order.workflowId,
-        traceId: order.traceId,
-        status: order.status,
-        duplicate: duplicate || !created,
-      };
     },
 
-    async get(orderId: string) {
-      const record = await store.get(orderId);
-      const state = await liveState(orderId);
-      if (!record && !state) throw notFound('order', orderId);
-      return present(orderId, record, state);
-    },
-
-    async review(orderId: string, decision: ReviewDecision) {
-      if (!(await store.get(orderId))) throw notFound('order', orderId);
-      try {
-        const status = await bounded(30_000, () =>
-          temporal.workflow.getHandle(orderId).executeUpdate(reviewDecisionUpdate, { args: [decision] }),
-        );
-        return { orderId, status };
-      } catch (err) {
-        if (err instanceof WorkflowUpdateFailedError) {
-          throw new AppError('ORDER_NOT_AWAITING_REVIEW', 409, err.cause?.message ?? err.message);
-        }
-        if (isTemporalUnavailable(err)) throw temporalUnavailable(err);
-        // The order exists, but its workflow has finished: the server refuses updates to closed workflows.
-        if (
-          err instanceof WorkflowNotFoundError ||
-          /completed|closed|not found/i.test((err as Error).message)
-        ) {
-          throw new AppError(
-            'ORDER_NOT_AWAITING_REVIEW',
-            409,
-            `order ${orderId} is ${(await store.get(orderId))?.status ?? 'closed'}, not awaiting review`,
-          );
-        }
-        throw err;
-      }
+    review(orderId: string, decision: ReviewDecision) {
+      return withOrder(orderId, async () => {
+        if (!(await store.get(orderId))) throw notFound('order', orderId);
+        return inOrderTrace(orderId, `review order: ${decision.decision}`, () => decide(orderId, decision));
+      });
     },
   };
+
+  async function accept(
+    orderId: string,
+    request: OrderRequest,
+    idempotencyKey: string | undefined,
+  ): Promise<Accepted> {
+    const requestHash = sha256(canonical(request));
+    const existing = await store.get(orderId);
+    if (existing && existing.requestHash !== requestHash && existing.requestHash !== '') {
+      throw new AppError(
+        'IDEMPOTENCY_KEY_REUSED',
+        422,
+        'this Idempotency-Key was already used for a different order',
+      );
+    }
+    const input: ProcessOrderInput = { orderId, request, reviewTimeoutSeconds: deps.reviewTimeoutSeconds };
+    let duplicate = existing !== undefined;
+    try {
+      await bounded(START_DEADLINE_MS, () =>
+        temporal.workflow.start(WORKFLOW_TYPE, {
+          taskQueue: TASK_QUEUES.orders,
+          workflowId: orderId,
+          args: [input],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        }),
+      );
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) duplicate = true;
+      else if (isTemporalUnavailable(err)) throw temporalUnavailable(err);
+      else throw err;
+    }
+    const traceId = trace.getActiveSpan()?.spanContext().traceId ?? null;
+    const { created, order } = await store.create({
+      orderId,
+      workflowId: orderId,
+      idempotencyKey: idempotencyKey ?? null,
+      requestHash,
+      request,
+      traceId,
+    });
+    return {
+      orderId,
+      workflowId: order.workflowId,
+      traceId: order.traceId,
+      status: order.status,
+      duplicate: duplicate || !created,
+    };
+  }
+
+  async function decide(orderId: string, decision: ReviewDecision) {
+    try {
+      const status = await bounded(30_000, () =>
+        temporal.workflow.getHandle(orderId).executeUpdate(reviewDecisionUpdate, { args: [decision] }),
+      );
+      return { orderId, status };
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) {
+        throw new AppError('ORDER_NOT_AWAITING_REVIEW', 409, err.cause?.message ?? err.message);
+      }
+      if (isTemporalUnavailable(err)) throw temporalUnavailable(err);
+      // The order exists, but its workflow has finished: the server refuses updates to closed workflows.
+      if (
+        err instanceof WorkflowNotFoundError ||
+        /completed|closed|not found/i.test((err as Error).message)
+      ) {
+        throw new AppError(
+          'ORDER_NOT_AWAITING_REVIEW',
+          409,
+          `order ${orderId} is ${(await store.get(orderId))?.status ?? 'closed'}, not awaiting review`,
+        );
+      }
+      throw err;
+    }
+  }
 }
 
 export type Orders = ReturnType<typeof createOrders>;

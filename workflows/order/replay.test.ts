@@ -8,6 +8,7 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { createRegistry, createWorkflowMetrics } from '../../observability/metrics/definitions.ts';
 import { orderMetricsSinks } from '../../observability/metrics/workflow-sink.ts';
+import { temporalTracingPlugin } from '../../observability/tracing/temporal.ts';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
@@ -29,7 +30,11 @@ describe('ProcessOrderWorkflow replay', () => {
     const registry = createRegistry();
     const metrics = createWorkflowMetrics(registry);
     for await (const result of Worker.runReplayHistories(
-      { workflowsPath: join(import.meta.dirname, '..', 'index.ts'), sinks: orderMetricsSinks(metrics) },
+      {
+        workflowsPath: join(import.meta.dirname, '..', 'index.ts'),
+        sinks: orderMetricsSinks(metrics),
+        plugins: [temporalTracingPlugin()], // as the order-worker runs
+      },
       histories,
     )) {
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);

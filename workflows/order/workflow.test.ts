@@ -21,6 +21,7 @@ import { orderMetricsSinks } from '../../observability/metrics/workflow-sink.ts'
 import { orderStateQuery, reviewDecisionUpdate, TASK_QUEUES } from './definitions.ts';
 import type { ProcessOrderWorkflow } from './workflow.ts';
 import type { OrderRequest, OrderState } from './types.ts';
+import { temporalTracingPlugin } from '../../observability/tracing/temporal.ts';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
@@ -31,6 +32,8 @@ const request: OrderRequest = {
   paymentMethod: 'pm_card_visa',
 };
 
+// The workers' OpenTelemetry plugin, as in production: recorded histories carry its headers.
+const tracing = temporalTracingPlugin();
 let env: TestWorkflowEnvironment;
 let workflowBundle: WorkflowBundleWithSourceMap;
 let counter = 0;
@@ -45,6 +48,7 @@ beforeAll(async () => {
   workflowBundle = await bundleWorkflowCode({
     workflowsPath: join(import.meta.dirname, '..', 'index.ts'),
     logger: new DefaultLogger('WARN'),
+    plugins: [tracing],
   });
 }, 120_000);
 
@@ -71,6 +75,7 @@ async function runOrder(
   const workers = await Promise.all([
     Worker.create({
       connection: env.nativeConnection,
+      plugins: [tracing],
       taskQueue: TASK_QUEUES.orders,
       workflowBundle,
       activities: world.order,
@@ -78,11 +83,13 @@ async function runOrder(
     }),
     Worker.create({
       connection: env.nativeConnection,
+      plugins: [tracing],
       taskQueue: TASK_QUEUES.fraud,
       activities: world.fraud,
     }),
     Worker.create({
       connection: env.nativeConnection,
+      plugins: [tracing],
       taskQueue: TASK_QUEUES.payments,
       activities: world.payment,
     }),

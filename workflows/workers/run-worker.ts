@@ -17,6 +17,10 @@ import { activityMetricsInterceptor } from '../../observability/metrics/activity
 import { createActivityMetrics, type MetricsRegistry } from '../../observability/metrics/definitions.ts';
 import { serveMetrics } from '../../observability/metrics/server.ts';
 import { writeScrapeTarget, removeScrapeTarget } from '../../consumers/kit/scrape-target.ts';
+import {
+  orderBaggageActivityInterceptor,
+  temporalTracingPlugin,
+} from '../../observability/tracing/temporal.ts';
 
 export interface WorkerMetricsOptions {
   /** The worker's name: the job label of its /metrics target. */
@@ -76,7 +80,14 @@ export async function runWorker(options: {
     taskQueue: options.taskQueue,
     activities: options.activities,
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
-    interceptors: { activity: [activityMetricsInterceptor(createActivityMetrics(metrics.registry))] },
+    interceptors: {
+      activity: [
+        orderBaggageActivityInterceptor(),
+        activityMetricsInterceptor(createActivityMetrics(metrics.registry)),
+      ],
+    },
+    // Traces: StartActivity/RunActivity, the workflow's spans, and the context in every Temporal header.
+    plugins: [temporalTracingPlugin()],
     ...(options.sinks ? { sinks: options.sinks } : {}),
     ...(options.workflowsPath ? { workflowsPath: options.workflowsPath } : {}),
   };
