@@ -1,0 +1,170 @@
+// `--since 15m`: the orders that ended badly in a window, grouped by the step they failed at and the
+// cause, with the newest example of each group to diagnose next. Built from the same timelines as the
+// single-order diagnosis, so both always agree.
+import type { Client } from '@temporalio/client';
+import { WORKFLOW_TYPE } from '../../workflows/order/definitions.ts';
+import type { Endpoints } from './endpoints.ts';
+import { usageError } from './errors.ts';
+import { fetchOrderHistory, orderCounts, ordersEndedBadlySince } from './temporal.ts';
+import { buildTimeline, type OrderOutcome, type OrderTimeline } from './timeline.ts';
+import { isFaulty, readProxies, type ProxiesLookup, type ProxyState } from './toxiproxy.ts';
+
+export interface SummaryGroup {
+  readonly outcome: OrderOutcome;
+  readonly step: string;
+  readonly cause: string;
+  readonly service?: string;
+  readonly status?: number;
+  readonly injectedFault: boolean;
+  readonly count: number;
+  readonly latestOrderId: string;
+  readonly latestAt: string;
+  readonly sampleMessage: string;
+  /** The service's proxy has toxics or is disabled right now. */
+  readonly proxyFaultNow?: string;
+}
+
+export interface Summary {
+  readonly schemaVersion: 1;
+  readonly generatedAt: string;
+  readonly tookMs: number;
+  readonly since: string;
+  readonly window: string;
+  /** Orders that ended badly in the window and were read. */
+  readonly examined: number;
+  /** More orders matched than `limit`: the groups cover the newest ones. */
+  readonly truncated: boolean;
+  readonly unreadable: readonly { readonly orderId: string; readonly reason: string }[];
+  readonly completed?: number;
+  readonly running?: number;
+  readonly groups: readonly SummaryGroup[];
+  readonly network: {
+    readonly status: 'ok' | 'unavailable';
+    readonly reason?: string;
+    readonly faulty: readonly ProxyState[];
+  };
+  readonly links: { readonly temporalUi: string };
+}
+
+const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `15m`, `2h`, `90s`, `1d`, or an ISO timestamp. */
+export function parseSince(text: string, now: Date): Date {
+  const m = /^(\d+)\s*([smhd])$/.exec(text.trim());
+  if (m) return new Date(now.getTime() - Number(m[1]) * UNITS[m[2]!]!);
+  const at = Date.parse(text);
+  if (!Number.isNaN(at) && /^\d{4}-\d\d-\d\d/.test(text)) return new Date(at);
+  throw usageError(`--since takes a duration like 15m, 2h, 90s, 1d or an ISO time, not "${text}"`);
+}
+
+const HISTORY_CONCURRENCY = 16;
+
+export async function summarizeSince(
+  client: Client,
+  endpoints: Endpoints,
+  since: Date,
+  window: string,
+  limit: number,
+): Promise<Summary> {
+  const started = Date.now();
+  const proxies = readProxies(endpoints);
+  const counts = orderCounts(client, since).catch(() => undefined); // a nicety: never fail the summary for it
+  const { orders, truncated } = await ordersEndedBadlySince(client, since, limit);
+  const timelines: OrderTimeline[] = [];
+  const unreadable: { orderId: string; reason: string }[] = [];
+  await forEachLimited(orders, HISTORY_CONCURRENCY, async (wf) => {
+    try {
+      timelines.push(buildTimeline(wf.workflowId, await fetchOrderHistory(client, endpoints, wf.workflowId)));
+    } catch (err) {
+      unreadable.push({ orderId: wf.workflowId, reason: err instanceof Error ? err.message : String(err) });
+    }
+  });
+  return assembleSummary({
+    timelines,
+    unreadable,
+    truncated,
+    counts: await counts,
+    proxies: await proxies,
+    endpoints,
+    since,
+    window,
+    now: new Date(),
+    tookMs: Date.now() - started,
+  });
+}
+
+export interface SummaryInput {
+  readonly timelines: readonly OrderTimeline[];
+  readonly unreadable: readonly { orderId: string; reason: string }[];
+  readonly truncated: boolean;
+  readonly counts?: { readonly completed: number; readonly running: number };
+  readonly proxies: ProxiesLookup;
+  readonly endpoints: Endpoints;
+  readonly since: Date;
+  readonly window: string;
+  readonly now: Date;
+  readonly tookMs: number;
+}
+
+export function assembleSummary(input: SummaryInput): Summary {
+  const faulty = input.proxies.status === 'ok' ? input.proxies.proxies.filter(isFaulty) : [];
+  const groups = new Map<string, SummaryGroup>();
+  for (const t of input.timelines) {
+    const cause = t.cause;
+    const group = {
+      outcome: t.outcome,
+      step: t.failedStep ?? '?',
+      cause: cause?.type ?? 'unknown',
+      ...(cause?.service ? { service: cause.service } : {}),
+      ...(cause?.status !== undefined ? { status: cause.status } : {}),
+      injectedFault: cause?.injectedFault === true,
+    };
+    const key = JSON.stringify(group);
+    const at = t.closedAt ?? t.startedAt;
+    const seen = groups.get(key);
+    const newest = !seen || at > seen.latestAt;
+    const proxy = faulty.find((p) => p.name === group.service);
+    groups.set(key, {
+      ...group,
+      count: (seen?.count ?? 0) + 1,
+      latestOrderId: newest ? t.orderId : seen.latestOrderId,
+      latestAt: newest ? at : seen.latestAt,
+      sampleMessage: newest ? (cause?.message ?? '') : seen.sampleMessage,
+      ...(proxy
+        ? { proxyFaultNow: proxy.enabled ? `toxics on proxy ${proxy.name}` : `proxy ${proxy.name} disabled` }
+        : {}),
+    });
+  }
+  const query = `WorkflowType = '${WORKFLOW_TYPE}' AND CloseTime > '${input.since.toISOString()}' AND ExecutionStatus != 'Completed'`;
+  return {
+    schemaVersion: 1,
+    generatedAt: input.now.toISOString(),
+    tookMs: input.tookMs,
+    since: input.since.toISOString(),
+    window: input.window,
+    examined: input.timelines.length,
+    truncated: input.truncated,
+    unreadable: input.unreadable,
+    ...(input.counts ?? {}),
+    groups: [...groups.values()].sort((a, b) => b.count - a.count || b.latestAt.localeCompare(a.latestAt)),
+    network:
+      input.proxies.status === 'ok'
+        ? { status: 'ok', faulty }
+        : { status: 'unavailable', reason: input.proxies.reason, faulty: [] },
+    links: {
+      temporalUi: `${input.endpoints.temporalUi}/namespaces/${encodeURIComponent(input.endpoints.namespace)}/workflows?${new URLSearchParams({ query }).toString()}`,
+    },
+  };
+}
+
+async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    for (let i = next++; i < items.length; i = next++) await fn(items[i]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}

@@ -1,0 +1,167 @@
+// The one-line answer and what to do next: which kind of failure this is, in the order an on-call
+// engineer would rule things out (a drill, a network fault, a business decline, an outage).
+import { BUSINESS_DECLINES, FailureTypes } from '../../workflows/activities/failures.ts';
+import type { FailureInfo } from './failure-info.ts';
+import { servicePort } from './step-services.ts';
+import type { OrderTimeline } from './timeline.ts';
+import { describeToxic, type ProxyState } from './toxiproxy.ts';
+
+export type VerdictCategory =
+  | 'completed'
+  | 'running'
+  | 'injected-fault'
+  | 'network-fault'
+  | 'business-decline'
+  | 'downstream-unavailable'
+  | 'downstream-rejected'
+  | 'timeout'
+  | 'cancelled'
+  | 'unknown';
+
+export interface Verdict {
+  readonly category: VerdictCategory;
+  readonly headline: string;
+  /** Compensations that did not complete: money or stock may be stuck, a human must look. */
+  readonly failedCompensations: readonly string[];
+  readonly next: readonly string[];
+}
+
+/** Failures that are the business saying no: the system worked. Workflow-raised types are in workflow.ts. */
+const DECLINES = new Set<string>([
+  ...Object.values(BUSINESS_DECLINES),
+  FailureTypes.customerNotEligible,
+  FailureTypes.outOfStock,
+  FailureTypes.paymentDeclined,
+  'FraudRejected',
+  'ReviewRejected',
+  'ReviewDeadlineExceeded',
+]);
+
+export interface VerdictInput {
+  readonly timeline: OrderTimeline;
+  readonly cause?: FailureInfo;
+  /** The service the failing step was talking to, as far as anything tells. */
+  readonly service?: string;
+  readonly injectedFault?: { readonly service: string; readonly kind: string };
+  /** Proxies on the failing step's path that have toxics or are disabled now. */
+  readonly faultyProxies: readonly ProxyState[];
+  /** The trace shows the failing call never reached the service. */
+  readonly neverReachedServer: boolean;
+  readonly toxiproxyUrl: string;
+}
+
+export function verdictFor(input: VerdictInput): Verdict {
+  const { timeline, cause, service } = input;
+  const failedCompensations = timeline.runs
+    .filter((r) => r.kind === 'compensation' && r.outcome !== 'completed' && r.outcome !== 'running')
+    .map((r) => r.step);
+  const next: string[] = [];
+  if (failedCompensations.length > 0)
+    next.push(
+      `compensation ${failedCompensations.join(', ')} did not complete: check the ledger by hand (payment-gateway, ` +
+        'inventory) and finish it; alerts/runbooks has the procedure',
+    );
+  const withCompensation = (headline: string): Verdict => ({
+    category: categoryOf(input),
+    headline: `${headline}${compensationClause(timeline, failedCompensations)}`,
+    failedCompensations,
+    next: [...next, ...nextSteps(input)],
+  });
+
+  if (timeline.outcome === 'completed')
+    return { category: 'completed', headline: completedHeadline(timeline), failedCompensations, next };
+  if (timeline.outcome === 'running' && !cause)
+    return {
+      category: 'running',
+      headline: `still running (${timeline.runs.at(-1)?.step ?? 'not started'}); nothing has failed yet`,
+      failedCompensations,
+      next,
+    };
+  const step = timeline.failedStep ?? 'an unknown step';
+  const attempts = timeline.runs.findLast((r) => r.step === timeline.failedStep)?.attempts ?? 0;
+  const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+  const what = cause ? `${cause.type}: ${cause.message}` : 'no failure recorded';
+  const running = timeline.outcome === 'running' ? ' (still running: retrying or compensating)' : '';
+  return withCompensation(`${step} failed${tries}${running}: ${what}${serviceClause(service, cause)}`);
+}
+
+function categoryOf(input: VerdictInput): VerdictCategory {
+  const { cause } = input;
+  if (input.injectedFault || cause?.injectedFault) return 'injected-fault';
+  if (!cause) return 'unknown';
+  if (DECLINES.has(cause.type)) return 'business-decline';
+  if (input.faultyProxies.length > 0) return 'network-fault';
+  if (cause.type === 'Cancelled' || cause.type === 'OrderCancelled') return 'cancelled';
+  if (cause.type.startsWith('Timeout:')) return 'timeout';
+  if (cause.type === FailureTypes.downstreamUnavailable) return 'downstream-unavailable';
+  if (cause.type === FailureTypes.downstreamRejected || cause.type === FailureTypes.paymentRejected)
+    return 'downstream-rejected';
+  return 'unknown';
+}
+
+function nextSteps(input: VerdictInput): string[] {
+  const service = input.injectedFault?.service ?? input.service;
+  const port = service ? servicePort(service) : undefined;
+  switch (categoryOf(input)) {
+    case 'injected-fault':
+      return [
+        `a drill: ${service ?? 'the service'} injects faults (${input.injectedFault?.kind ?? 'error'}) through /admin/faults` +
+          (port
+            ? `; see: curl -s http://127.0.0.1:${port}/admin/faults ; clear: curl -X DELETE http://127.0.0.1:${port}/admin/faults`
+            : ''),
+      ];
+    case 'network-fault':
+      return input.faultyProxies.map((p) =>
+        p.enabled
+          ? `Toxiproxy: proxy ${p.name} has ${p.toxics.map(describeToxic).join('; ')}; remove: ` +
+            p.toxics
+              .map((t) => `curl -X DELETE ${input.toxiproxyUrl}/proxies/${p.name}/toxics/${t.name}`)
+              .join(' ; ')
+          : `Toxiproxy: proxy ${p.name} is disabled; enable: curl -X POST ${input.toxiproxyUrl}/proxies/${p.name} -d '{"enabled":true}'`,
+      );
+    case 'business-decline':
+      return [
+        'a business decline, not an outage: the saga did what it should. Only many of them at once are an incident: npm run diagnose -- --since 15m',
+      ];
+    case 'downstream-unavailable':
+    case 'timeout':
+      return [
+        `${service ?? 'the downstream service'} did not answer usefully` +
+          (input.neverReachedServer
+            ? ' (the request never reached it: network, proxy or a dead process)'
+            : '') +
+          `: npm run status ; npm run logs -- ${service ?? '<component>'}`,
+      ];
+    case 'downstream-rejected':
+      return [
+        `${service ?? 'the service'} rejected the request with a 4xx that is no known business decline: likely a contract bug between the activity and the service`,
+      ];
+    case 'cancelled':
+      return [
+        'someone cancelled the workflow (Temporal UI, CLI or API): see the history for the cancel request',
+      ];
+    default:
+      return ['read the failing step in the Temporal UI (link below)'];
+  }
+}
+
+function serviceClause(service: string | undefined, cause: FailureInfo | undefined): string {
+  if (!service || cause?.message.startsWith(service)) return '';
+  return ` (calling ${service})`;
+}
+
+function compensationClause(timeline: OrderTimeline, failed: readonly string[]): string {
+  const compensations = timeline.runs.filter((r) => r.kind === 'compensation');
+  if (compensations.length === 0) return '; nothing to compensate';
+  if (failed.length > 0) return `; compensation FAILED: ${failed.join(', ')}`;
+  const pending = compensations.filter((r) => r.outcome === 'running').map((r) => r.step);
+  if (pending.length > 0) return `; compensating: ${pending.join(', ')} still running`;
+  return `; compensated: ${compensations.map((r) => r.step).join(', ')} completed`;
+}
+
+function completedHeadline(timeline: OrderTimeline): string {
+  const retried = timeline.runs.filter((r) => r.attempts > 1);
+  const seconds = ((timeline.durationMs ?? 0) / 1000).toFixed(1);
+  if (retried.length === 0) return `completed in ${seconds} s, every step on its first attempt`;
+  return `completed in ${seconds} s after retries: ${retried.map((r) => `${r.step} (${r.attempts} attempts)`).join(', ')}`;
+}
