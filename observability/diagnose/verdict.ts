@@ -89,13 +89,15 @@ function categoryOf(input: VerdictInput): VerdictCategory {
   const { cause } = input;
   if (input.injectedFault || cause?.injectedFault) return 'injected-fault';
   if (!cause) return 'unknown';
-  if (DECLINES.has(cause.type)) return 'business-decline';
-  if (input.faultyProxies.length > 0) return 'network-fault';
-  if (cause.type === 'Cancelled' || cause.type === 'OrderCancelled') return 'cancelled';
-  if (cause.type.startsWith('Timeout:')) return 'timeout';
-  if (cause.type === FailureTypes.downstreamUnavailable) return 'downstream-unavailable';
   if (cause.type === FailureTypes.downstreamRejected || cause.type === FailureTypes.paymentRejected)
     return 'downstream-rejected';
+  if (cause.type === 'Cancelled' || cause.type === 'OrderCancelled') return 'cancelled';
+  // failures.ts: declines are exactly the non-retryable failures with a stable type (besides the above).
+  if (DECLINES.has(cause.type) || (cause.nonRetryable && cause.type !== 'Terminated'))
+    return 'business-decline';
+  if (input.faultyProxies.length > 0) return 'network-fault';
+  if (cause.type.startsWith('Timeout:')) return 'timeout';
+  if (cause.type === FailureTypes.downstreamUnavailable) return 'downstream-unavailable';
   return 'unknown';
 }
 
