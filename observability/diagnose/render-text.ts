@@ -62,10 +62,10 @@ export function renderDiagnosis(d: Diagnosis): string {
       out.push('  -- compensations, in reverse order --');
       inCompensation = true;
     }
-    out.push(stepLine(run));
+    out.push(stepLine(run, d.generatedAt));
     const attempts = d.trace.evidence?.steps.find((s) => s.step === run.step)?.attempts ?? [];
     const failedHere = run.outcome !== 'completed' || run.attempts > 1;
-    if (failedHere && attempts.length > 0) out.push(...attempts.map(attemptLine));
+    if (failedHere && attempts.length > 0) out.push(...attempts.map((a) => attemptLine(a, run.failure)));
     else if (run.previousAttemptFailure && run.attempts > 1)
       out.push(
         `${' '.repeat(16)}attempt ${run.attempts - 1} failed: ${failureText(run.previousAttemptFailure)}`,
@@ -123,25 +123,33 @@ const evidenceText = (p: ProxyOnPath): string =>
     step: 'the step calls it',
   })[p.evidence];
 
-function stepLine(run: StepRun): string {
+function stepLine(run: StepRun, now: string): string {
   const result =
     run.outcome === 'completed'
       ? `ok${run.detail ? `: ${run.detail}` : ''}`
       : run.outcome === 'running'
         ? 'RUNNING'
         : `${run.outcome === 'timed_out' ? 'TIMED OUT' : run.outcome.toUpperCase()} ${run.failure?.type ?? ''}`.trim();
-  const took = run.durationMs !== undefined ? duration(run.durationMs) : '';
+  const took =
+    run.durationMs !== undefined
+      ? duration(run.durationMs)
+      : `${duration(Math.max(0, Date.parse(now) - Date.parse(run.scheduledAt)))}+`; // still running
   return `  ${clock(run.scheduledAt)}  ${run.step.padEnd(28)}${String(run.attempts).padStart(8)}  ${took.padEnd(9)}  ${result}`;
 }
 
-function attemptLine(a: AttemptEvidence): string {
+function attemptLine(a: AttemptEvidence, failure: FailureInfo | undefined): string {
   const call = a.calls.findLast((c) => c.error) ?? a.calls.at(-1);
-  const status = a.error ? `error${a.message ? `: ${a.message}` : ''}` : 'ok';
+  // The step's failure message is printed above; repeat an attempt's message only when it differs.
+  const message = a.message && a.message !== failure?.message ? `: ${a.message}` : '';
+  const status = a.error ? `error${message}` : 'ok';
   return `${' '.repeat(16)}attempt ${a.attempt}  ${duration(a.durationMs).padEnd(8)} ${status}${call ? ` | ${callText(call)}` : ''}`;
 }
 
 function callText(c: CallEvidence): string {
-  const target = c.url ?? `${c.name}${c.serverPort ? ` :${c.serverPort}` : ''}`;
+  // The order id is in the header already: `/shipments/:orderId/cancel` reads better than the id again.
+  const target = c.url
+    ? truncate(c.url.replace(/^https?:\/\//, '').replace(/\/ord[_-][\w-]+/g, '/:orderId'), 70)
+    : `${c.name}${c.serverPort ? ` :${c.serverPort}` : ''}`;
   const answer =
     c.statusCode !== undefined
       ? `HTTP ${c.statusCode}`
@@ -153,6 +161,9 @@ function callText(c: CallEvidence): string {
     : `never reached ${c.service ?? 'the service'}`;
   return `${target} -> ${answer}, ${reach}${c.injectedFault ? `, INJECTED ${c.injectedFault}` : ''}`;
 }
+
+const truncate = (text: string, max: number): string =>
+  text.length > max ? `${text.slice(0, max - 1)}…` : text;
 
 const failureText = (f: FailureInfo): string => `${f.type}: ${f.message}`;
 

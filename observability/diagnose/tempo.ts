@@ -29,25 +29,33 @@ export type TraceLookup =
 const MAX_TRACES = 5;
 
 export const orderTraceQuery = (orderId: string): string => `{ span.order.id = "${orderId}" }`;
+/** The traces that carry the saga itself, not the GET /orders/:id polls that also carry `order.id`. */
+const sagaTraceQuery = (orderId: string): string =>
+  `{ span.order.id = "${orderId}" && name =~ "(Start|Run)(Workflow|Activity):.*" }`;
 
 export async function findOrderTrace(
   endpoints: Endpoints,
   orderId: string,
   window: { readonly start: Date; readonly end: Date },
 ): Promise<TraceLookup> {
-  const params = new URLSearchParams({
-    q: orderTraceQuery(orderId),
-    start: String(Math.floor(window.start.getTime() / 1000)),
-    end: String(Math.ceil(window.end.getTime() / 1000)),
-    limit: String(MAX_TRACES),
-  });
-  let traceIds: string[];
-  try {
+  const search = async (q: string): Promise<string[]> => {
+    const params = new URLSearchParams({
+      q,
+      start: String(Math.floor(window.start.getTime() / 1000)),
+      end: String(Math.ceil(window.end.getTime() / 1000)),
+      limit: String(MAX_TRACES),
+    });
     const found = await getJson<{ traces?: { traceID: string }[] }>(
       `${endpoints.tempo}/api/search?${params.toString()}`,
     );
     // Tempo's search drops leading zeros from trace ids.
-    traceIds = (found.traces ?? []).map((t) => t.traceID.padStart(32, '0'));
+    return (found.traces ?? []).map((t) => t.traceID.padStart(32, '0'));
+  };
+  let traceIds: string[];
+  try {
+    traceIds = await search(sagaTraceQuery(orderId));
+    // An order the workflow never picked up only has order-api's spans.
+    if (traceIds.length === 0) traceIds = await search(orderTraceQuery(orderId));
   } catch (err) {
     return { status: 'unavailable', reason: `Tempo at ${endpoints.tempo}: ${reasonOf(err)}` };
   }

@@ -1,8 +1,10 @@
 // Test inputs for diagnose: the histories workflow.test.ts recorded on a real Temporal server
-// (workflows/order/histories), and the endpoints of the local stack.
+// (workflows/order/histories), the endpoints of the local stack, and the CLI as a person runs it.
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
+import type { Diagnosis } from './diagnosis.ts';
 import { endpointsFromEnv } from './endpoints.ts';
 import { buildTimeline, type OrderTimeline } from './timeline.ts';
 
@@ -16,3 +18,36 @@ export const recordedTimeline = (name: string): OrderTimeline => buildTimeline(n
 
 /** Fixed endpoints, so links in assertions do not depend on the environment running the tests. */
 export const localEndpoints = endpointsFromEnv({});
+
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly elapsedMs: number;
+}
+
+/** Runs `npm run diagnose -- <args>` the way a person does (same node flags), without npm's own output. */
+export function runDiagnose(...args: string[]): Promise<CliRun> {
+  const cli = join(import.meta.dirname, 'cli.ts');
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', cli, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      resolve({ code: code ?? -1, stdout, stderr, elapsedMs: Date.now() - started }),
+    );
+  });
+}
+
+/** `diagnose --json <orderId>`, parsed; fails the test with the CLI's stderr if it did not succeed. */
+export async function diagnoseJson(orderId: string): Promise<Diagnosis & { readonly elapsedMs: number }> {
+  const run = await runDiagnose(orderId, '--json');
+  if (run.code !== 0) throw new Error(`diagnose ${orderId} exited ${run.code}: ${run.stdout}${run.stderr}`);
+  return { ...(JSON.parse(run.stdout) as Diagnosis), elapsedMs: run.elapsedMs };
+}
