@@ -132,7 +132,86 @@ export const versions = {
   kafka: '4.4.0',
   schemaRegistry: '2.6.13.Final',
   supervisor: '4.3.0',
+  dockerCompose: '1.29.2-3',
 } as const;
+
+/**
+ * Debian's docker-compose, only to validate docker-compose.yml (`config -q`; there is no Docker engine).
+ * The .deb is Python for Debian's /usr/bin/python3 and needs its python3-* dependencies, which are
+ * unpacked beside it and put on PYTHONPATH by a wrapper. PyPI's docker-compose 1.29.2 is no way round:
+ * it pins PyYAML 5.x, whose sdist no longer builds on Python 3.11 (Cython 3: no `cython_sources`).
+ */
+const DOCKER_COMPOSE_PYTHON_DEPS = [
+  'python3-attr',
+  'python3-cached-property',
+  'python3-certifi',
+  'python3-chardet',
+  'python3-charset-normalizer',
+  'python3-distro',
+  'python3-distutils',
+  'python3-docker',
+  'python3-dockerpty',
+  'python3-docopt',
+  'python3-dotenv',
+  'python3-idna',
+  'python3-importlib-metadata',
+  'python3-jsonschema',
+  'python3-lib2to3',
+  'python3-more-itertools',
+  'python3-pkg-resources',
+  'python3-pyrsistent',
+  'python3-requests',
+  'python3-six',
+  'python3-texttable',
+  'python3-typing-extensions',
+  'python3-urllib3',
+  'python3-websocket',
+  'python3-yaml',
+  'python3-zipp',
+];
+
+function debianComposeTool(): Tool<'docker-compose'> {
+  const dir = toolDir('docker-compose', versions.dockerCompose);
+  return {
+    name: 'docker-compose',
+    version: versions.dockerCompose,
+    source: `Debian package docker-compose=${versions.dockerCompose} and its python3-* dependencies`,
+    lane: 'other',
+    dir,
+    bins: { 'docker-compose': join(dir, 'bin', 'docker-compose') },
+    async install({ dir, log }) {
+      const debs = join(dir, 'debs');
+      mkdirSync(debs, { recursive: true });
+      const packages = [`docker-compose=${versions.dockerCompose}`, ...DOCKER_COMPOSE_PYTHON_DEPS];
+      const download = (): Promise<void> =>
+        runLogged('apt-get', ['download', ...packages], log, { cwd: debs });
+      try {
+        await download();
+      } catch (err) {
+        if (!(err instanceof CommandError)) throw err;
+        await runLogged('apt-get', ['update', '-qq'], log);
+        await download();
+      }
+      for (const deb of readdirSync(debs).filter((f) => f.endsWith('.deb'))) {
+        await runLogged('dpkg-deb', ['-x', join(debs, deb), join(dir, 'root')], log);
+      }
+      rmSync(debs, { recursive: true, force: true });
+      const root = join(dir, 'root', 'usr', 'lib');
+      mkdirSync(join(dir, 'bin'), { recursive: true });
+      writeFileSync(
+        join(dir, 'bin', 'docker-compose'),
+        [
+          '#!/bin/sh',
+          '# Debian docker-compose on Debian python3, its dependencies from this folder (stack/tools.ts).',
+          `PYTHONPATH="${join(root, 'python3', 'dist-packages')}:${join(root, 'python3.11')}" \\`,
+          `  exec /usr/bin/python3 "${join(dir, 'root', 'usr', 'bin', 'docker-compose')}" "$@"`,
+          '',
+        ].join('\n'),
+        { mode: 0o755 },
+      );
+    },
+  };
+}
 
 export const tools = {
   temporal: goInstallTool('temporal', versions.temporal, {
@@ -234,6 +313,7 @@ export const tools = {
     join(repoRoot, 'stack', 'tools', 'supervisor', 'requirements.txt'),
     ['supervisord', 'supervisorctl'],
   ),
+  dockerCompose: debianComposeTool(),
 } as const satisfies Record<string, Tool>;
 
 export type ToolName = keyof typeof tools;
