@@ -4,9 +4,11 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
+import { eventually } from '../../test/support/stack.ts';
 import type { Diagnosis } from './diagnosis.ts';
 import { endpointsFromEnv } from './endpoints.ts';
 import { buildTimeline, type OrderTimeline } from './timeline.ts';
+import { evidenceFor } from './trace-evidence.ts';
 
 const dir = join(import.meta.dirname, '..', '..', 'workflows', 'order', 'histories');
 
@@ -51,3 +53,14 @@ export async function diagnoseJson(orderId: string): Promise<Diagnosis & { reado
   if (run.code !== 0) throw new Error(`diagnose ${orderId} exited ${run.code}: ${run.stdout}${run.stderr}`);
   return { ...(JSON.parse(run.stdout) as Diagnosis), elapsedMs: run.elapsedMs };
 }
+
+/** Diagnoses until Tempo has the order's trace with `attempts` attempts of `step` (spans arrive in batches). */
+export const diagnoseWithTrace = (orderId: string, step: string, attempts: number) =>
+  eventually(
+    async () => {
+      const d = await diagnoseJson(orderId);
+      return evidenceFor(d.trace.evidence, step)?.attempts.length === attempts ? d : undefined;
+    },
+    30_000,
+    `the trace of ${orderId} in Tempo with ${attempts} ${step} attempts`,
+  );

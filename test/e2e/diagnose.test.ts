@@ -3,9 +3,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { downstream } from '../../services/registry.ts';
 import type { Summary } from '../../observability/diagnose/summary.ts';
-import { diagnoseJson, runDiagnose } from '../../observability/diagnose/testing.ts';
+import { diagnoseJson, diagnoseWithTrace, runDiagnose } from '../../observability/diagnose/testing.ts';
 import { evidenceFor } from '../../observability/diagnose/trace-evidence.ts';
-import { eventually, requireComponent } from '../support/stack.ts';
+import { requireComponent } from '../support/stack.ts';
 import { address, api, order, settle, submit, waitForStatus } from '../support/orders.ts';
 
 const shippingFaults = `http://127.0.0.1:${downstream.shipping.port}/admin/faults`;
@@ -15,17 +15,6 @@ const clearShippingFaults = async (): Promise<void> => {
 
 const compensationsOf = (d: Awaited<ReturnType<typeof diagnoseJson>>) =>
   d.timeline.runs.filter((r) => r.kind === 'compensation').map((r) => [r.step, r.outcome]);
-
-/** Diagnoses until Tempo has the order's trace with `attempts` attempts of `step` (spans arrive in batches). */
-const diagnoseWithTrace = (orderId: string, step: string, attempts: number) =>
-  eventually(
-    async () => {
-      const d = await diagnoseJson(orderId);
-      return evidenceFor(d.trace.evidence, step)?.attempts.length === attempts ? d : undefined;
-    },
-    30_000,
-    `the trace of ${orderId} in Tempo with ${attempts} ${step} attempts`,
-  );
 
 describe('npm run diagnose', () => {
   afterEach(clearShippingFaults);
