@@ -7,6 +7,7 @@ import { temporal } from '@temporalio/proto';
 import { eventually } from '../../test/support/stack.ts';
 import type { Diagnosis } from './diagnosis.ts';
 import { endpointsFromEnv } from './endpoints.ts';
+import type { OtlpTrace } from './tempo.ts';
 import { buildTimeline, type OrderTimeline } from './timeline.ts';
 import { evidenceFor } from './trace-evidence.ts';
 
@@ -17,6 +18,24 @@ export function recordedHistory(name: string): temporal.api.history.v1.IHistory 
 }
 
 export const recordedTimeline = (name: string): OrderTimeline => buildTimeline(name, recordedHistory(name));
+
+/**
+ * Orders recorded on the running stack (fixtures/): the Temporal history and the saga's trace from Tempo,
+ * trimmed to service.name and the tracing contract's attributes. `toxic-reset-shipping`: a reset_peer
+ * toxic on the shipping-service proxy; `injected-shipping-fault`: shipping-service answering 503 through
+ * /admin/faults. Both compensated after CreateShipment's three attempts.
+ */
+export function recordedOrder(name: 'toxic-reset-shipping' | 'injected-shipping-fault'): {
+  readonly timeline: OrderTimeline;
+  readonly trace: OtlpTrace;
+} {
+  const fixtures = join(import.meta.dirname, 'fixtures');
+  const history = temporal.api.history.v1.History.decode(readFileSync(join(fixtures, `${name}.history.pb`)));
+  return {
+    timeline: buildTimeline(name, history),
+    trace: JSON.parse(readFileSync(join(fixtures, `${name}.trace.json`), 'utf8')) as OtlpTrace,
+  };
+}
 
 /** Fixed endpoints, so links in assertions do not depend on the environment running the tests. */
 export const localEndpoints = endpointsFromEnv({});
