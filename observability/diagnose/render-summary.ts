@@ -20,7 +20,7 @@ export function renderSummary(s: Summary): string {
   if (s.groups.length > 0) {
     out.push(
       '',
-      `  ${'count'.padStart(5)}  ${'outcome'.padEnd(19)} ${'step'.padEnd(17)} ${'cause'.padEnd(24)} downstream`,
+      `  ${'count'.padStart(5)}  ${'outcome'.padEnd(19)} ${'step'.padEnd(17)} ${'cause'.padEnd(24)} ${'kind'.padEnd(23)} downstream`,
     );
     for (const g of s.groups) {
       const downstream = [
@@ -32,7 +32,7 @@ export function renderSummary(s: Summary): string {
         .filter(Boolean)
         .join(', ');
       out.push(
-        `  ${String(g.count).padStart(5)}  ${g.outcome.padEnd(19)} ${g.step.padEnd(17)} ${g.cause.padEnd(24)} ${downstream}`,
+        `  ${String(g.count).padStart(5)}  ${g.outcome.padEnd(19)} ${g.step.padEnd(17)} ${g.cause.padEnd(24)} ${g.category.padEnd(23)} ${downstream}`,
       );
       out.push(
         `${' '.repeat(9)}newest ${g.latestOrderId} at ${g.latestAt.slice(11, 19)}: ${truncate(g.sampleMessage, 90)}`,

@@ -136,7 +136,11 @@ describe('--since summary', () => {
     expect(text.split('\n')[0]).toBe(
       'ORDERS THAT ENDED BADLY in the last 15m (since 2026-11-25 02:45:00.000Z): 4 (1 completed in the same window, 0 running now)',
     );
-    expect(text).toMatch(/ {4}2 {2}compensated +CreateShipment +TestDecline +fake/);
+    expect(text).toMatch(/ {4}2 {2}compensated +CreateShipment +TestDecline +business-decline +fake\n/);
+    // The toxic is on the proxy of the transient failure only: it cannot explain a decline.
+    expect(text).toMatch(
+      / {4}1 {2}compensated +CreateShipment +DownstreamUnavailable +network-fault +fake, toxics on proxy shipping-service NOW\n/,
+    );
     expect(text).toContain(
       'toxic latency_downstream (latency, downstream, toxicity 1, latency=20000, jitter=0) on proxy shipping-service is ACTIVE now',
     );

@@ -2,17 +2,20 @@
 // cause, with the newest example of each group to diagnose next. Built from the same timelines as the
 // single-order diagnosis, so both always agree.
 import type { Client } from '@temporalio/client';
-import { WORKFLOW_TYPE } from '../../workflows/order/definitions.ts';
 import type { Endpoints } from './endpoints.ts';
 import { usageError } from './errors.ts';
-import { fetchOrderHistory, orderCounts, ordersEndedBadlySince } from './temporal.ts';
+import { endedBadlyQuery, fetchOrderHistory, orderCounts, ordersEndedBadlySince } from './temporal.ts';
 import { buildTimeline, type OrderOutcome, type OrderTimeline } from './timeline.ts';
 import { isFaulty, readProxies, type ProxiesLookup, type ProxyState } from './toxiproxy.ts';
+import { failureCategory, type VerdictCategory } from './verdict.ts';
+import { STEP_SERVICES } from './step-services.ts';
 
 export interface SummaryGroup {
   readonly outcome: OrderOutcome;
   readonly step: string;
   readonly cause: string;
+  /** As the single-order verdict would classify it: `business-decline`, `network-fault`, `injected-fault`, … */
+  readonly category: VerdictCategory;
   readonly service?: string;
   readonly status?: number;
   readonly injectedFault: boolean;
@@ -74,7 +77,11 @@ export async function summarizeSince(
   const unreadable: { orderId: string; reason: string }[] = [];
   await forEachLimited(orders, HISTORY_CONCURRENCY, async (wf) => {
     try {
-      timelines.push(buildTimeline(wf.workflowId, await fetchOrderHistory(client, endpoints, wf.workflowId)));
+      const timeline = buildTimeline(
+        wf.workflowId,
+        await fetchOrderHistory(client, endpoints, wf.workflowId),
+      );
+      if (timeline.workflowStatus !== 'running') timelines.push(timeline);
     } catch (err) {
       unreadable.push({ orderId: wf.workflowId, reason: err instanceof Error ? err.message : String(err) });
     }
@@ -111,10 +118,12 @@ export function assembleSummary(input: SummaryInput): Summary {
   const groups = new Map<string, SummaryGroup>();
   for (const t of input.timelines) {
     const cause = t.cause;
+    const proxy = faultyProxyOnPath(input.proxies, t.failedStep, cause?.service);
     const group = {
       outcome: t.outcome,
       step: t.failedStep ?? '?',
       cause: cause?.type ?? 'unknown',
+      category: failureCategory({ cause, faultyProxies: proxy ? [proxy] : [] }),
       ...(cause?.service ? { service: cause.service } : {}),
       ...(cause?.status !== undefined ? { status: cause.status } : {}),
       injectedFault: cause?.injectedFault === true,
@@ -123,19 +132,19 @@ export function assembleSummary(input: SummaryInput): Summary {
     const at = t.closedAt ?? t.startedAt;
     const seen = groups.get(key);
     const newest = !seen || at > seen.latestAt;
-    const proxy = faulty.find((p) => p.name === group.service);
     groups.set(key, {
       ...group,
       count: (seen?.count ?? 0) + 1,
       latestOrderId: newest ? t.orderId : seen.latestOrderId,
       latestAt: newest ? at : seen.latestAt,
       sampleMessage: newest ? (cause?.message ?? '') : seen.sampleMessage,
-      ...(proxy
+      // Only where it could be the cause: a toxic does not explain a decline.
+      ...(proxy && group.category === 'network-fault'
         ? { proxyFaultNow: proxy.enabled ? `toxics on proxy ${proxy.name}` : `proxy ${proxy.name} disabled` }
         : {}),
     });
   }
-  const query = `WorkflowType = '${WORKFLOW_TYPE}' AND CloseTime > '${input.since.toISOString()}' AND ExecutionStatus != 'Completed'`;
+  const query = endedBadlyQuery(input.since);
   return {
     schemaVersion: 1,
     generatedAt: input.now.toISOString(),
@@ -155,6 +164,20 @@ export function assembleSummary(input: SummaryInput): Summary {
       temporalUi: `${input.endpoints.temporalUi}/namespaces/${encodeURIComponent(input.endpoints.namespace)}/workflows?${new URLSearchParams({ query }).toString()}`,
     },
   };
+}
+
+/** Like the single-order diagnosis: the proxy the failure names, else those the step calls. */
+function faultyProxyOnPath(
+  lookup: ProxiesLookup,
+  step: string | undefined,
+  service: string | undefined,
+): ProxyState | undefined {
+  if (lookup.status !== 'ok') return undefined;
+  const named = lookup.proxies.find((p) => p.name === service);
+  const onPath = named
+    ? [named]
+    : lookup.proxies.filter((p) => step && STEP_SERVICES[step]?.includes(p.name));
+  return onPath.find(isFaulty);
 }
 
 async function forEachLimited<T>(

@@ -25,6 +25,9 @@ export type TraceLookup =
   | { readonly status: 'found'; readonly traceIds: readonly string[]; readonly spans: readonly Span[] }
   | { readonly status: 'not_found' | 'unavailable'; readonly reason: string };
 
+/** Tempo may take this long in all for one order; after that the diagnosis goes on without the trace. */
+const TEMPO_BUDGET_MS = 4000;
+
 /** Traces per order worth reading: the order's own, plus a few linked ones (duplicates, replays). */
 const MAX_TRACES = 5;
 
@@ -38,6 +41,9 @@ export async function findOrderTrace(
   orderId: string,
   window: { readonly start: Date; readonly end: Date },
 ): Promise<TraceLookup> {
+  // One budget for the whole lookup (up to two searches, then the traces in parallel), not one per call.
+  const budget = AbortSignal.timeout(TEMPO_BUDGET_MS);
+  const getJson = <T>(url: string): Promise<T> => getJsonWithin<T>(url, budget);
   const search = async (q: string): Promise<string[]> => {
     const params = new URLSearchParams({
       q,
@@ -74,15 +80,15 @@ export async function findOrderTrace(
   }
 }
 
-async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(CALL_TIMEOUT_MS) });
+async function getJsonWithin<T>(url: string, budget: AbortSignal): Promise<T> {
+  const res = await fetch(url, { signal: AbortSignal.any([budget, AbortSignal.timeout(CALL_TIMEOUT_MS)]) });
   if (!res.ok) throw new Error(`HTTP ${res.status} for ${new URL(url).pathname}`);
   return (await res.json()) as T;
 }
 
 const reasonOf = (err: unknown): string =>
   err instanceof Error && err.name === 'TimeoutError'
-    ? `no answer within ${CALL_TIMEOUT_MS} ms`
+    ? `no answer within ${CALL_TIMEOUT_MS} ms (${TEMPO_BUDGET_MS} ms for the whole lookup)`
     : err instanceof Error
       ? ((err.cause as Error | undefined)?.message ?? err.message)
       : String(err);

@@ -72,13 +72,21 @@ export async function pendingSteps(client: Client, orderId: string): Promise<Pen
   }));
 }
 
+/**
+ * The visibility query for orders that closed without completing. Explicit statuses: on the dev server's
+ * SQLite visibility, `CloseTime > … AND ExecutionStatus != 'Completed'` also matches running workflows.
+ */
+export const endedBadlyQuery = (since: Date): string =>
+  `WorkflowType = '${WORKFLOW_TYPE}' AND CloseTime > '${since.toISOString()}' ` +
+  `AND ExecutionStatus IN ('Failed', 'Canceled', 'Terminated', 'TimedOut')`;
+
 /** Orders that closed without completing since `since`, newest first, at most `limit`. */
 export async function ordersEndedBadlySince(
   client: Client,
   since: Date,
   limit: number,
 ): Promise<{ orders: WorkflowExecutionInfo[]; truncated: boolean }> {
-  const query = `WorkflowType = '${WORKFLOW_TYPE}' AND CloseTime > '${since.toISOString()}' AND ExecutionStatus != 'Completed'`;
+  const query = endedBadlyQuery(since);
   return bounded(client, async () => {
     const orders: WorkflowExecutionInfo[] = [];
     for await (const wf of client.workflow.list({ query })) {

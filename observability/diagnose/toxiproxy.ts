@@ -39,7 +39,11 @@ export async function readProxies(endpoints: Endpoints): Promise<ProxiesLookup> 
     return { status: 'ok', proxies: proxies.sort((a, b) => a.name.localeCompare(b.name)) };
   } catch (err) {
     const reason =
-      err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
+      err instanceof Error && err.name === 'TimeoutError'
+        ? `no answer within ${CALL_TIMEOUT_MS} ms`
+        : err instanceof Error
+          ? ((err.cause as Error | undefined)?.message ?? err.message)
+          : String(err);
     return { status: 'unavailable', reason: `Toxiproxy at ${endpoints.toxiproxy}: ${reason}` };
   }
 }

@@ -85,7 +85,12 @@ export function verdictFor(input: VerdictInput): Verdict {
   return withCompensation(`${step} failed${tries}${running}: ${what}${serviceClause(service, cause)}`);
 }
 
-function categoryOf(input: VerdictInput): VerdictCategory {
+/** The kind of failure, from its cause and what is known about the path (also used by `--since`). */
+export const failureCategory = (
+  input: Pick<VerdictInput, 'cause' | 'injectedFault' | 'faultyProxies'>,
+): VerdictCategory => categoryOf(input);
+
+function categoryOf(input: Pick<VerdictInput, 'cause' | 'injectedFault' | 'faultyProxies'>): VerdictCategory {
   const { cause } = input;
   if (input.injectedFault || cause?.injectedFault) return 'injected-fault';
   if (!cause) return 'unknown';
