@@ -8,6 +8,7 @@
 import { type Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ORDER_ID_ATTRIBUTE, orderIdOf } from './order-context.ts';
+import { activityStepName } from '../metrics/definitions.ts';
 
 /** WorkflowInfo keys the Temporal sink copies onto workflow spans, and what they are called on export. */
 const WORKFLOW_INFO_ATTRIBUTES: Readonly<Record<string, string>> = {
@@ -39,14 +40,18 @@ function workflowSpanAttributes(attributes: Attributes): Record<string, Attribut
 function withWorkflowAttributes(span: ReadableSpan): ReadableSpan {
   const attributes = workflowSpanAttributes(span.attributes);
   if (!attributes) return span;
-  const step = ACTIVITY_SPAN.exec(span.name)?.[1];
+  const step = stepOf(span.name);
   if (step) attributes[STEP_ATTRIBUTE] = step;
   // Workflow spans are plain objects rebuilt from the sandbox's copy: a spread keeps all of it.
   return { ...span, attributes };
 }
 
-/** `RunActivity:ReserveInventory` → `ReserveInventory`: the ADR step an activity span belongs to. */
+/** `RunActivity:reserveInventory` → `ReserveInventory`: the ADR step an activity span belongs to. */
 const ACTIVITY_SPAN = /^(?:Start|Run)Activity:(.+)$/;
+const stepOf = (spanName: string): string | undefined => {
+  const activity = ACTIVITY_SPAN.exec(spanName)?.[1];
+  return activity ? activityStepName(activity) : undefined;
+};
 export const STEP_ATTRIBUTE = 'orderflow.step';
 
 export class OrderSpanProcessor implements SpanProcessor {
@@ -67,7 +72,7 @@ export class OrderSpanProcessor implements SpanProcessor {
       const orderId = orderIdOf(parentContext) ?? this.orderIdFallback();
       if (orderId) span.setAttribute(ORDER_ID_ATTRIBUTE, orderId);
     }
-    const step = ACTIVITY_SPAN.exec(span.name)?.[1];
+    const step = stepOf(span.name);
     if (step) span.setAttribute(STEP_ATTRIBUTE, step);
     this.next.onStart(span, parentContext);
   }

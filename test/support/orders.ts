@@ -39,10 +39,18 @@ export interface OrderView {
   timeline: { step: string; status: string }[];
 }
 
+/** POST /orders's answer: the trace id is null only when the process runs without the tracing bootstrap. */
+export interface Accepted {
+  readonly orderId: string;
+  readonly workflowId: string;
+  readonly traceId: string | null;
+  readonly duplicate: boolean;
+}
+
 export async function submit(
   body: unknown,
   key = uniqueId('idem'),
-): Promise<{ status: number; body: { orderId: string; workflowId: string; duplicate: boolean } }> {
+): Promise<{ status: number; body: Accepted }> {
   const res = await fetch(`${api}/orders`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'idempotency-key': key },
@@ -50,7 +58,7 @@ export async function submit(
   });
   return {
     status: res.status,
-    body: (await res.json()) as { orderId: string; workflowId: string; duplicate: boolean },
+    body: (await res.json()) as Accepted,
   };
 }
 

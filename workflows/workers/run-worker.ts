@@ -21,6 +21,7 @@ import {
   orderBaggageActivityInterceptor,
   temporalTracingPlugin,
 } from '../../observability/tracing/temporal.ts';
+import { jsonWorkerLogger } from '../../observability/tracing/worker-logger.ts';
 
 export interface WorkerMetricsOptions {
   /** The worker's name: the job label of its /metrics target. */
@@ -45,13 +46,18 @@ export async function runWorker(options: {
 }): Promise<void> {
   const { metrics } = options;
   let sdkTarget: string | undefined;
+  // Before the first connection: the runtime is created once per process. JSON logs with trace ids.
+  Runtime.install({
+    logger: jsonWorkerLogger(metrics.job),
+    ...(metrics.sdkPort > 0
+      ? {
+          telemetryOptions: {
+            metrics: { prometheus: { bindAddress: `${metrics.host}:${metrics.sdkPort}` } },
+          },
+        }
+      : {}),
+  });
   if (metrics.sdkPort > 0) {
-    // Before the first connection: the runtime is created once per process.
-    Runtime.install({
-      telemetryOptions: {
-        metrics: { prometheus: { bindAddress: `${metrics.host}:${metrics.sdkPort}` } },
-      },
-    });
     // Same job as the worker's /metrics (TemporalTaskQueueNoPollers selects temporal_num_pollers by the
     // worker jobs, so the server's own temporal_num_pollers never counts); its own file and instance.
     sdkTarget = writeScrapeTarget(
