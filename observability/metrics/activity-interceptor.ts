@@ -3,16 +3,21 @@
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import type { Histogram } from 'prom-client';
 import { activityStepName } from './definitions.ts';
+import { observeWithTrace } from './exemplars.ts';
+import { traceIdOfHeaders } from '../tracing/temporal.ts';
 
 export function activityMetricsInterceptor(duration: Histogram<'activity'>): ActivityInterceptorsFactory {
   return (ctx) => ({
     inbound: {
       async execute(input, next) {
-        const end = duration.startTimer({ activity: activityStepName(ctx.info.activityType) });
+        const started = performance.now();
         try {
           return await next(input);
         } finally {
-          end();
+          // This interceptor runs outside the tracing one: the trace comes from the activity's headers.
+          const seconds = (performance.now() - started) / 1000;
+          const activity = activityStepName(ctx.info.activityType);
+          observeWithTrace(duration, { activity }, seconds, traceIdOfHeaders(input.headers));
         }
       },
     },

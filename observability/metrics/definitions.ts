@@ -69,6 +69,7 @@ export function createWorkflowMetrics(registry: MetricsRegistry): WorkflowMetric
     help: 'ProcessOrderWorkflow duration from its start to its end (includes waiting for fraud review), by outcome.',
     labelNames: ['status'] as const,
     buckets: WORKFLOW_DURATION_BUCKETS,
+    enableExemplars: true, // trace_id: observability/metrics/exemplars.ts
     registers: [registry],
   });
   const compensationTriggered = new Counter({
@@ -124,6 +125,7 @@ export function createActivityMetrics(
     help: 'Duration of one activity attempt (successful or not) by ADR step name.',
     labelNames: ['activity'] as const,
     buckets: ACTIVITY_DURATION_BUCKETS,
+    enableExemplars: true, // trace_id: observability/metrics/exemplars.ts
     registers: [registry],
   });
   for (const activity of activities) duration.zero({ activity });
@@ -149,6 +151,7 @@ export function createHttpMetrics(registry: MetricsRegistry): HttpMetrics {
     help: 'HTTP request duration, by method, route pattern and status code.',
     labelNames: ['method', 'route', 'status'] as const,
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    enableExemplars: true, // trace_id: observability/metrics/exemplars.ts
     registers: [registry],
   });
   return { requests, duration };

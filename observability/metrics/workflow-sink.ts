@@ -3,11 +3,17 @@
 import type { InjectedSinks } from '@temporalio/worker';
 import type { OrderMetricsSinks, WorkflowFinished } from '../../workflows/order/metrics-sink.ts';
 import type { WorkflowMetrics } from './definitions.ts';
+import { observeWithTrace } from './exemplars.ts';
 
 /** Applies one finished workflow to the metrics (exported for tests). */
 export function recordWorkflowFinished(metrics: WorkflowMetrics, event: WorkflowFinished): void {
   metrics.status.labels(event.status).inc();
-  metrics.duration.labels(event.status).observe(Math.max(0, event.durationSeconds));
+  observeWithTrace(
+    metrics.duration,
+    { status: event.status },
+    Math.max(0, event.durationSeconds),
+    event.traceId,
+  );
   if (event.status === 'compensated' && event.failedStep)
     metrics.compensationTriggered.labels(event.failedStep).inc();
   for (const compensation of event.failedCompensations)

@@ -5,7 +5,7 @@ import { context, propagation, type Context as OtelContext } from '@opentelemetr
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { Context as ActivityContext } from '@temporalio/activity';
-import { defaultPayloadConverter } from '@temporalio/common';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 import {
   OpenTelemetryPlugin,
@@ -59,6 +59,20 @@ export function orderBaggageActivityInterceptor(): ActivityInterceptorsFactory {
 export const workflowClientTracing = (): { workflow: OpenTelemetryWorkflowClientInterceptor[] } => ({
   workflow: [new OpenTelemetryWorkflowClientInterceptor()],
 });
+
+const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+/** The trace id Temporal's interceptors put in an activity's or workflow's headers, if any. */
+export function traceIdOfHeaders(headers: Readonly<Record<string, Payload>> | undefined): string | undefined {
+  const header = headers?.[TRACE_HEADER];
+  if (!header) return undefined;
+  try {
+    const carrier = defaultPayloadConverter.fromPayload<Record<string, string>>(header);
+    return TRACEPARENT.exec(carrier.traceparent ?? '')?.[1];
+  } catch {
+    return undefined; // not ours to fail an activity over
+  }
+}
 
 /**
  * The trace context the order's workflow was started with (from its first history event), so later work on

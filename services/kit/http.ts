@@ -12,6 +12,7 @@ import {
   createRegistry,
   type MetricsRegistry,
 } from '../../observability/metrics/definitions.ts';
+import { observeWithTrace } from '../../observability/metrics/exemplars.ts';
 
 export interface ServiceAppOptions {
   readonly service: string;
@@ -112,7 +113,7 @@ function registerHttpMetrics(app: FastifyInstance, registry: MetricsRegistry): v
       status: String(reply.statusCode),
     };
     metrics.requests.labels(labels).inc();
-    metrics.duration.labels(labels).observe(reply.elapsedTime / 1000);
+    observeWithTrace(metrics.duration, labels, reply.elapsedTime / 1000);
     done();
   });
   app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));

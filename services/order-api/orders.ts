@@ -161,7 +161,13 @@ export function createOrders(deps: OrdersDeps) {
         'this Idempotency-Key was already used for a different order',
       );
     }
-    const input: ProcessOrderInput = { orderId, request, reviewTimeoutSeconds: deps.reviewTimeoutSeconds };
+    const traceId = trace.getActiveSpan()?.spanContext().traceId;
+    const input: ProcessOrderInput = {
+      orderId,
+      request,
+      reviewTimeoutSeconds: deps.reviewTimeoutSeconds,
+      ...(traceId ? { traceId } : {}),
+    };
     let duplicate = existing !== undefined;
     try {
       await bounded(START_DEADLINE_MS, () =>
@@ -178,14 +184,13 @@ export function createOrders(deps: OrdersDeps) {
       else if (isTemporalUnavailable(err)) throw temporalUnavailable(err);
       else throw err;
     }
-    const traceId = trace.getActiveSpan()?.spanContext().traceId ?? null;
     const { created, order } = await store.create({
       orderId,
       workflowId: orderId,
       idempotencyKey: idempotencyKey ?? null,
       requestHash,
       request,
-      traceId,
+      traceId: traceId ?? null,
     });
     return {
       orderId,

@@ -134,6 +134,32 @@ describe('one trace per order', () => {
     }
   });
 
+  it('when an order completes, then its trace id is an exemplar of the workflow, activity and HTTP duration histograms in Prometheus', async () => {
+    await requireComponent('prometheus', { kind: 'http', url: `${urls.prometheus}/-/ready` });
+    const { body } = await submit(order());
+    expect((await settle(body.orderId)).status).toBe('completed');
+    const since = Math.floor(Date.now() / 1000) - 300;
+    for (const metric of [
+      'order_workflow_duration_seconds_bucket',
+      'activity_duration_seconds_bucket',
+      'http_server_request_duration_seconds_bucket',
+    ]) {
+      await eventually(
+        async () => {
+          const url = `${urls.prometheus}/api/v1/query_exemplars?query=${metric}&start=${since}&end=${since + 400}`;
+          const { data } = (await (await fetch(url)).json()) as {
+            data: { exemplars: { labels: { trace_id?: string } }[] }[];
+          };
+          return data.some((series) => series.exemplars.some((e) => e.labels.trace_id === body.traceId))
+            ? true
+            : undefined;
+        },
+        30_000,
+        `an exemplar of ${metric} with trace_id ${body.traceId}`,
+      );
+    }
+  });
+
   it('when an order is compensated, then the failing step is an error span and each compensation has its spans', async () => {
     await requireComponent('tempo', { kind: 'http', url: `${urls.tempo}/ready` });
     const { body } = await submit(

@@ -14,6 +14,8 @@ export interface WorkflowFinished {
   readonly failedStep?: StepName;
   /** Compensations that finally failed. */
   readonly failedCompensations: readonly StepName[];
+  /** The order's trace (from order-api), the exemplar of the duration observation. */
+  readonly traceId?: string;
 }
 
 export interface OrderMetricsSinks extends Sinks {

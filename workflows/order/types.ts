@@ -28,6 +28,8 @@ export interface ProcessOrderInput {
   readonly request: OrderRequest;
   /** How long a flagged order waits for a human decision before the deadline outcome applies. */
   readonly reviewTimeoutSeconds?: number;
+  /** The trace order-api started the order in: links the workflow's metrics to it (exemplars). */
+  readonly traceId?: string;
 }
 
 export interface Pricing {

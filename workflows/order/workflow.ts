@@ -157,7 +157,7 @@ export async function ProcessOrderWorkflow(input: ProcessOrderInput): Promise<Or
       finalizeOrder({ orderId, request, pricing, payment, shipment }),
     );
     state.status = 'completed';
-    reportFinished(state, 'completed');
+    reportFinished(state, 'completed', input.traceId);
     return outcome(state);
   } catch (err) {
     if (isCancellation(err)) {
@@ -193,7 +193,7 @@ export async function ProcessOrderWorkflow(input: ProcessOrderInput): Promise<Or
       state.timeline.push({ step: 'RecordOrderFailed', status: 'completed', at: now() });
       state.status = status;
     });
-    reportFinished(state, state.compensations.length > 0 ? 'compensated' : 'failed');
+    reportFinished(state, state.compensations.length > 0 ? 'compensated' : 'failed', input.traceId);
     // Recorded and compensated: the workflow now fails with the original cause, so the Temporal UI,
     // its failure type and `diagnose` all show why.
     log.info('order failed', {
@@ -206,9 +206,14 @@ export async function ProcessOrderWorkflow(input: ProcessOrderInput): Promise<Or
   }
 }
 
-function reportFinished(state: OrderState, status: WorkflowFinished['status']): void {
+function reportFinished(
+  state: OrderState,
+  status: WorkflowFinished['status'],
+  traceId: string | undefined,
+): void {
   orderMetrics.workflowFinished({
     status,
+    ...(traceId ? { traceId } : {}),
     // Workflow time (the current task's time), deterministic: no real clock in workflow code.
     durationSeconds: (Date.now() - workflowInfo().startTime.getTime()) / 1000,
     ...(status === 'completed' ? {} : { failedStep: state.failure?.step ?? lastStep(state) }),
