@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assembleDiagnosis } from './diagnosis.ts';
+import { renderDiagnosis } from './render-text.ts';
 import type { Span } from './tempo.ts';
 import { localEndpoints, recordedTimeline } from './testing.ts';
 import type { ProxiesLookup, ProxyState, Toxic } from './toxiproxy.ts';
@@ -20,6 +21,21 @@ const resetPeer: Toxic = {
 };
 const proxies = (...list: ProxyState[]): ProxiesLookup => ({ status: 'ok', proxies: list });
 const notFound = { status: 'not_found', reason: 'no span yet' } as const;
+
+const t0 = Date.parse(recordedTimeline('shipment-retries-exhausted').startedAt);
+const span = (id: string, parent: string | undefined, name: string, over: Partial<Span>): Span => ({
+  traceId: 'a'.repeat(32),
+  spanId: id,
+  ...(parent ? { parentSpanId: parent } : {}),
+  name,
+  kind: 'internal',
+  service: 'order-worker',
+  startMs: t0,
+  durationMs: 5,
+  error: false,
+  attributes: {},
+  ...over,
+});
 
 const diagnose = (history: string, lookups: { proxies: ProxiesLookup; spans?: Span[] }) =>
   assembleDiagnosis({
@@ -86,20 +102,6 @@ describe('diagnosis of one order', () => {
   });
 
   it('when the trace shows the shipping service injected the fault, then it is a drill, not an outage', () => {
-    const t0 = Date.parse(recordedTimeline('shipment-retries-exhausted').startedAt);
-    const span = (id: string, parent: string | undefined, name: string, over: Partial<Span>): Span => ({
-      traceId: 'a'.repeat(32),
-      spanId: id,
-      ...(parent ? { parentSpanId: parent } : {}),
-      name,
-      kind: 'internal',
-      service: 'order-worker',
-      startMs: t0,
-      durationMs: 5,
-      error: false,
-      attributes: {},
-      ...over,
-    });
     const spans = [
       span('1', undefined, 'RunActivity:createShipment', { error: true }),
       span('2', '1', 'POST', {
@@ -129,5 +131,34 @@ describe('diagnosis of one order', () => {
       expect.objectContaining({ name: 'shipping-service', evidence: 'trace' }),
     ]);
     expect(d.verdict.next[0]).toContain('curl -X DELETE http://127.0.0.1:8106/admin/faults');
+  });
+
+  it('when shipping-service answered but the answer never came back, then the trace says so and the next step points at the path', () => {
+    const spans = [
+      span('1', undefined, 'RunActivity:createShipment', { error: true }),
+      span('2', '1', 'POST', {
+        kind: 'client',
+        error: true,
+        attributes: {
+          'server.port': 18106,
+          'url.full': 'http://127.0.0.1:18106/shipments',
+          'error.type': 'AbortError',
+        },
+      }),
+      span('3', '2', 'POST /shipments', {
+        kind: 'server',
+        service: 'shipping-service',
+        attributes: { 'http.response.status_code': 201 },
+      }),
+    ];
+    const d = diagnose('shipment-retries-exhausted', {
+      proxies: proxies(proxy('shipping-service', 8106)),
+      spans,
+    });
+    expect(d.downstreamError?.reachedServer).toBe(true);
+    expect(d.verdict.next[0]).toContain('it answered, but the answer never came back');
+    expect(renderDiagnosis(d)).toContain(
+      '127.0.0.1:18106/shipments -> no answer (AbortError) although shipping-service answered HTTP 201: lost on the way back',
+    );
   });
 });

@@ -122,6 +122,7 @@ export function assembleDiagnosis(input: DiagnosisInput): Diagnosis {
       // A decline or a drill is not the network's fault, even with a toxic somewhere on the path.
       faultyProxies: faultyOnPath,
       neverReachedServer: lastCall !== undefined && !lastCall.reachedServer,
+      answerLost: lastCall !== undefined && lastCall.reachedServer && lastCall.statusCode === undefined,
       toxiproxyUrl: endpoints.toxiproxy,
     }),
     timeline,

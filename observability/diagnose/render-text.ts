@@ -150,16 +150,15 @@ function callText(c: CallEvidence): string {
   const target = c.url
     ? truncate(c.url.replace(/^https?:\/\//, '').replace(/\/ord[_-][\w-]+/g, '/:orderId'), 70)
     : `${c.name}${c.serverPort ? ` :${c.serverPort}` : ''}`;
-  const answer =
+  const service = c.service ?? 'the service';
+  const lost = c.errorType ? `no answer (${c.errorType})` : 'no answer';
+  const outcome =
     c.statusCode !== undefined
-      ? `HTTP ${c.statusCode}`
-      : c.errorType
-        ? `no answer (${c.errorType})`
-        : 'no answer';
-  const reach = c.reachedServer
-    ? `${c.service ?? 'service'} answered`
-    : `never reached ${c.service ?? 'the service'}`;
-  return `${target} -> ${answer}, ${reach}${c.injectedFault ? `, INJECTED ${c.injectedFault}` : ''}`;
+      ? `HTTP ${c.statusCode}, ${c.reachedServer ? `${service} answered` : `not from ${service} (no span of it)`}`
+      : c.reachedServer
+        ? `${lost} although ${service} answered${c.serverStatusCode !== undefined ? ` HTTP ${c.serverStatusCode}` : ''}: lost on the way back`
+        : `${lost}, never reached ${service}`;
+  return `${target} -> ${outcome}${c.injectedFault ? `, INJECTED ${c.injectedFault}` : ''}`;
 }
 
 const truncate = (text: string, max: number): string =>

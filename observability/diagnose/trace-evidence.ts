@@ -18,6 +18,8 @@ export interface CallEvidence {
   readonly durationMs: number;
   /** False: no span from the downstream service answered this call; the request died on the way. */
   readonly reachedServer: boolean;
+  /** What the service answered, per its own span: with no status on the client, the answer was lost. */
+  readonly serverStatusCode?: number;
   /** `error` | `latency`: the service injected this fault (/admin/faults). */
   readonly injectedFault?: string;
 }
@@ -96,6 +98,7 @@ export function traceEvidence(traceIds: readonly string[], spans: readonly Span[
     const port = numberAttr(client, 'server.port');
     const injected = server && [server, ...descendants(server)].find(isInjected);
     const status = numberAttr(client, 'http.response.status_code');
+    const serverStatus = server && numberAttr(server, 'http.response.status_code');
     const errorType = client.attributes['error.type'];
     const url = client.attributes['url.full'];
     const service = server?.service ?? (port !== undefined ? serviceByPort.get(port) : undefined);
@@ -109,6 +112,7 @@ export function traceEvidence(traceIds: readonly string[], spans: readonly Span[
       error: client.error || (status !== undefined && status >= 400),
       durationMs: client.durationMs,
       reachedServer: server !== undefined,
+      ...(serverStatus !== undefined ? { serverStatusCode: serverStatus } : {}),
       ...(injected ? { injectedFault: String(injected.attributes['orderflow.fault.kind'] ?? 'error') } : {}),
     };
   };

@@ -47,6 +47,8 @@ export interface VerdictInput {
   readonly faultyProxies: readonly ProxyState[];
   /** The trace shows the failing call never reached the service. */
   readonly neverReachedServer: boolean;
+  /** The trace shows the service answered but the caller never got the answer. */
+  readonly answerLost?: boolean;
   readonly toxiproxyUrl: string;
 }
 
@@ -136,6 +138,9 @@ function nextSteps(input: VerdictInput): string[] {
         `${service ?? 'the downstream service'} did not answer usefully` +
           (input.neverReachedServer
             ? ' (the request never reached it: network, proxy or a dead process)'
+            : '') +
+          (input.answerLost
+            ? ' (it answered, but the answer never came back: a slow or lossy network or proxy, or the caller gave up first)'
             : '') +
           `: npm run status ; npm run logs -- ${service ?? '<component>'}`,
       ];
