@@ -2,11 +2,12 @@
 // it and its local default. The stack runner renders the template with stack/render.ts; spreading
 // `alertmanagerVars()` into its vars supplies every placeholder, so a new one cannot be forgotten there.
 //
-// Local defaults send pages and Slack messages to a webhook stand-in on 127.0.0.1:9097 (the port of the
-// stack's default ALERT_WEBHOOK_URL), so a drill can see what PagerDuty and Slack would have received.
+// Local defaults send pages and Slack messages to the stack's alert-receiver (alerts/receiver/, port 9097,
+// ALERT_RECEIVER_PORT), a stand-in that keeps what PagerDuty and Slack would have received for drills.
 // Production sets every variable; the routing key and the Slack URL come from the secret store.
-import { host } from '../stack/ports.ts';
+import { host, ports } from '../stack/ports.ts';
 import { repoRoot } from '../stack/paths.ts';
+import { RECEIVER_PATHS } from './receiver/payloads.ts';
 
 export interface Placeholder {
   readonly doc: string;
@@ -14,12 +15,12 @@ export interface Placeholder {
   readonly production: string;
 }
 
-const standIn = (path: string): string => `http://${host}:9097${path}`;
+const standIn = (path: string): string => `http://${host}:${ports.alertReceiver}${path}`;
 
 export const alertmanagerPlaceholders = {
   ALERT_WEBHOOK_URL: {
     doc: 'Webhook of the default receiver: alerts whose severity is neither critical nor warning.',
-    localDefault: standIn('/alerts'),
+    localDefault: standIn(RECEIVER_PATHS.webhook),
     production: 'the team’s catch-all webhook',
   },
   PAGERDUTY_ROUTING_KEY: {
@@ -29,12 +30,12 @@ export const alertmanagerPlaceholders = {
   },
   PAGERDUTY_URL: {
     doc: 'PagerDuty Events API v2 endpoint; a drill points it at a webhook stand-in.',
-    localDefault: standIn('/pagerduty'),
+    localDefault: standIn(RECEIVER_PATHS.pagerduty),
     production: 'https://events.pagerduty.com/v2/enqueue',
   },
   SLACK_WEBHOOK_URL: {
     doc: 'Slack incoming-webhook URL that posts the warnings. A secret.',
-    localDefault: standIn('/slack'),
+    localDefault: standIn(RECEIVER_PATHS.slack),
     production: 'from the secret store (https://hooks.slack.com/services/…)',
   },
   SLACK_CHANNEL: {

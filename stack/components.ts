@@ -248,6 +248,15 @@ export function components(kafka: () => Kafka): Component[] {
       endpoints: [{ label: 'UI / API', url: url(ports.alertmanager) }],
     },
     {
+      // The PagerDuty and Slack stand-in Alertmanager delivers to locally; drills read it (alerts/receiver/).
+      name: 'alert-receiver',
+      command: process.execPath,
+      args: [join(repoRoot, 'alerts', 'receiver', 'main.ts')],
+      env: { HOST: host, PORT: String(ports.alertReceiver) },
+      probe: { kind: 'http', url: url(ports.alertReceiver, '/healthz') },
+      endpoints: [{ label: 'received alerts', url: url(ports.alertReceiver, '/received') }],
+    },
+    {
       name: 'toxiproxy',
       command: tools.toxiproxy.bins['toxiproxy-server'],
       args: [

@@ -35,6 +35,11 @@ export const portSpecs = {
   otlpGrpc: { env: 'OTLP_GRPC_PORT', default: 4317, doc: 'OTLP gRPC (into Tempo)' },
   otlpHttp: { env: 'OTLP_HTTP_PORT', default: 4318, doc: 'OTLP HTTP (into Tempo)' },
   toxiproxy: { env: 'TOXIPROXY_PORT', default: 8474, doc: 'Toxiproxy API' },
+  alertReceiver: {
+    env: 'ALERT_RECEIVER_PORT',
+    default: 9097,
+    doc: 'alert receiver: PagerDuty and Slack stand-in',
+  },
 } as const satisfies Record<string, PortSpec>;
 
 export type PortName = keyof typeof portSpecs;
