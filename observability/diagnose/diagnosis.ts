@@ -44,6 +44,11 @@ export interface NetworkFindings {
 export interface TraceFindings {
   readonly status: TraceLookup['status'];
   readonly reason?: string;
+  /**
+   * The order ended (or last moved) moments ago: each process exports its spans in batches, so some may
+   * not be in Tempo yet, and "no span from the service" is not yet evidence.
+   */
+  readonly settling: boolean;
   readonly evidence?: TraceEvidence;
 }
 
@@ -61,6 +66,9 @@ export interface Diagnosis {
   readonly trace: TraceFindings;
   readonly links: Links;
 }
+
+/** How long after an order ends its spans may still be on their way to Tempo (batch export delays). */
+const SPANS_SETTLE_MS = 15_000;
 
 export async function diagnoseOrder(
   client: Client,
@@ -149,6 +157,8 @@ export function assembleDiagnosis(input: DiagnosisInput): Diagnosis {
     network,
     trace: {
       status: trace.status,
+      settling:
+        input.now.getTime() - Date.parse(timeline.closedAt ?? input.now.toISOString()) < SPANS_SETTLE_MS,
       ...(trace.status !== 'found' ? { reason: trace.reason } : {}),
       ...(evidence ? { evidence } : {}),
     },

@@ -8,7 +8,10 @@ export interface Endpoints {
   readonly temporalUi: string;
   readonly tempo: string;
   readonly toxiproxy: string;
-  /** Grafana (docker-compose) and the uid of its Tempo data source, for the Explore link. */
+  /**
+   * Grafana (docker-compose) and the uid of its Tempo data source, for the Explore link; `tempo` as
+   * provisioned in observability/grafana/provisioning/datasources (observability/dashboards/shared.ts).
+   */
   readonly grafana: string;
   readonly grafanaTempoUid: string;
 }

@@ -23,7 +23,7 @@ const resetToxic = {
   attributes: { timeout: 0 },
 };
 
-function diagnose(name: Parameters<typeof recordedOrder>[0], proxies: ProxiesLookup) {
+function diagnose(name: Parameters<typeof recordedOrder>[0], proxies: ProxiesLookup, secondsAfterEnd = 600) {
   const { timeline, trace } = recordedOrder(name);
   const spans = flattenOtlp(trace);
   return assembleDiagnosis({
@@ -32,7 +32,7 @@ function diagnose(name: Parameters<typeof recordedOrder>[0], proxies: ProxiesLoo
     trace: { status: 'found', traceIds: [...new Set(spans.map((s) => s.traceId))], spans },
     proxies,
     endpoints: localEndpoints,
-    now: new Date('2026-11-25T03:30:00Z'),
+    now: new Date(Date.parse(timeline.closedAt!) + secondsAfterEnd * 1000),
     tookMs: 250,
   });
 }
@@ -89,13 +89,23 @@ describe('diagnosis of recorded orders', () => {
       expect.objectContaining({ name: 'shipping-service', evidence: 'trace' }),
     ]);
     const text = renderDiagnosis(d);
-    expect(text).toContain('reached it   no: no span from the service; the request died on the way (trace)');
+    expect(text).toContain(
+      'reached it   no: no status and no span from the service; the request died on the way (trace)',
+    );
     expect(text).toContain(
       'toxic diagnose_reset_shipping (reset_peer, upstream, toxicity 1, timeout=0) on proxy shipping-service (127.0.0.1:18106 -> 127.0.0.1:8106) is ACTIVE now [the trace shows the call went through it]',
     );
     expect(text).toMatch(
       /attempt 3 +\d+ ms +error \| 127\.0\.0\.1:18106\/shipments -> no answer \(\w+\), never reached shipping-service/,
     );
+  });
+
+  it('when the order ended seconds ago, then a missing service span is not called proof yet', () => {
+    const d = diagnose('toxic-reset-shipping', { status: 'ok', proxies: [shippingProxy] }, 3);
+    expect(d.trace.settling).toBe(true);
+    const text = renderDiagnosis(d);
+    expect(text).toContain('reached it   not yet seen: no status and no span from the service so far');
+    expect(text).toContain('spans may still be arriving; run again in a few seconds');
   });
 
   it('when the toxic is gone by the time anyone looks, then the trace still says the calls never reached the service', () => {

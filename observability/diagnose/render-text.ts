@@ -36,7 +36,9 @@ export function renderDiagnosis(d: Diagnosis): string {
           'reached it',
           e.reachedServer
             ? `yes: ${e.service ?? 'the service'} answered (trace)`
-            : 'no: no span from the service; the request died on the way (trace)',
+            : d.trace.settling
+              ? 'not yet seen: no status and no span from the service so far (the trace is still arriving)'
+              : 'no: no status and no span from the service; the request died on the way (trace)',
         ),
       );
     out.push(
@@ -84,6 +86,10 @@ export function renderDiagnosis(d: Diagnosis): string {
   else if (d.trace.status === 'not_found')
     out.push(`  trace not found in Tempo (yet): ${d.trace.reason ?? ''}`);
   else out.push(`  Tempo unavailable: ${d.trace.reason ?? ''}; the timeline above is from Temporal alone`);
+  if (ev && d.trace.settling)
+    out.push(
+      '  the order ended seconds ago: spans may still be arriving; run again in a few seconds for all of them',
+    );
   for (const f of ev?.injectedFaults ?? [])
     out.push(`  injected fault: ${f.kind} on ${f.service} (${f.span}${f.step ? `, during ${f.step}` : ''})`);
 

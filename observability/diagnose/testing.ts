@@ -73,13 +73,17 @@ export async function diagnoseJson(orderId: string): Promise<Diagnosis & { reado
   return { ...(JSON.parse(run.stdout) as Diagnosis), elapsedMs: run.elapsedMs };
 }
 
-/** Diagnoses until Tempo has the order's trace with `attempts` attempts of `step` (spans arrive in batches). */
-export const diagnoseWithTrace = (orderId: string, step: string, attempts: number) =>
+/** Diagnoses until `until` holds, e.g. until Tempo has all the spans of interest (processes export in batches). */
+export const diagnoseUntil = (orderId: string, what: string, until: (d: Diagnosis) => boolean) =>
   eventually(
     async () => {
       const d = await diagnoseJson(orderId);
-      return evidenceFor(d.trace.evidence, step)?.attempts.length === attempts ? d : undefined;
+      return until(d) ? d : undefined;
     },
     30_000,
-    `the trace of ${orderId} in Tempo with ${attempts} ${step} attempts`,
+    `diagnose ${orderId}: ${what}`,
   );
+
+/** The trace's attempts of `step`, or none yet. */
+export const tracedAttempts = (d: Diagnosis, step: string) =>
+  evidenceFor(d.trace.evidence, step)?.attempts ?? [];

@@ -16,7 +16,7 @@ export interface CallEvidence {
   readonly errorType?: string;
   readonly error: boolean;
   readonly durationMs: number;
-  /** False: no span from the downstream service answered this call; the request died on the way. */
+  /** False: no status came back and no span of the service answered this call: it died on the way. */
   readonly reachedServer: boolean;
   /** What the service answered, per its own span: with no status on the client, the answer was lost. */
   readonly serverStatusCode?: number;
@@ -111,7 +111,8 @@ export function traceEvidence(traceIds: readonly string[], spans: readonly Span[
       ...(errorType !== undefined ? { errorType: String(errorType) } : {}),
       error: client.error || (status !== undefined && status >= 400),
       durationMs: client.durationMs,
-      reachedServer: server !== undefined,
+      // An HTTP status came back from the service even when its own span has not reached Tempo yet.
+      reachedServer: server !== undefined || status !== undefined,
       ...(serverStatus !== undefined ? { serverStatusCode: serverStatus } : {}),
       ...(injected ? { injectedFault: String(injected.attributes['orderflow.fault.kind'] ?? 'error') } : {}),
     };

@@ -4,8 +4,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { downstream } from '../../services/registry.ts';
-import { diagnoseJson, diagnoseWithTrace, runDiagnose } from '../../observability/diagnose/testing.ts';
-import { evidenceFor } from '../../observability/diagnose/trace-evidence.ts';
+import {
+  diagnoseJson,
+  diagnoseUntil,
+  runDiagnose,
+  tracedAttempts,
+} from '../../observability/diagnose/testing.ts';
 import { urls } from '../support/stack.ts';
 import { order, settle, submit, waitForStatus } from '../support/orders.ts';
 
@@ -62,9 +66,13 @@ describe('diagnose under a Toxiproxy toxic', () => {
     expect((await settle(body.orderId, 60_000)).status).toBe('failed');
     // After the fact the toxic is gone, but the trace keeps the evidence: three attempts through the
     // proxy's listener, none answered by shipping-service.
-    const after = await diagnoseWithTrace(body.orderId, 'CreateShipment', 3);
+    const after = await diagnoseUntil(
+      body.orderId,
+      'three CreateShipment attempts in Tempo, settled',
+      (x) => tracedAttempts(x, 'CreateShipment').length === 3 && !x.trace.settling,
+    );
     expect(after.timeline.outcome).toBe('compensated');
-    for (const attempt of evidenceFor(after.trace.evidence, 'CreateShipment')!.attempts)
+    for (const attempt of tracedAttempts(after, 'CreateShipment'))
       expect(attempt.calls).toEqual([
         expect.objectContaining({
           service: 'shipping-service',

@@ -3,8 +3,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { downstream } from '../../services/registry.ts';
 import type { Summary } from '../../observability/diagnose/summary.ts';
-import { diagnoseJson, diagnoseWithTrace, runDiagnose } from '../../observability/diagnose/testing.ts';
-import { evidenceFor } from '../../observability/diagnose/trace-evidence.ts';
+import {
+  diagnoseJson,
+  diagnoseUntil,
+  runDiagnose,
+  tracedAttempts,
+} from '../../observability/diagnose/testing.ts';
 import { requireComponent } from '../support/stack.ts';
 import { address, api, order, settle, submit, waitForStatus } from '../support/orders.ts';
 
@@ -61,8 +65,14 @@ describe('npm run diagnose', () => {
 
     // The trace tells the same story from shipping-service's side: each attempt reached it and it marked
     // the 503 as injected.
-    const traced = await diagnoseWithTrace(body.orderId, 'CreateShipment', 3);
-    for (const attempt of evidenceFor(traced.trace.evidence, 'CreateShipment')!.attempts)
+    const traced = await diagnoseUntil(
+      body.orderId,
+      "three CreateShipment attempts in Tempo, with shipping-service's spans",
+      (x) =>
+        tracedAttempts(x, 'CreateShipment').length === 3 &&
+        tracedAttempts(x, 'CreateShipment').every((a) => a.calls.some((c) => c.injectedFault)),
+    );
+    for (const attempt of tracedAttempts(traced, 'CreateShipment'))
       expect(attempt.calls).toContainEqual(
         expect.objectContaining({
           service: 'shipping-service',
@@ -104,7 +114,11 @@ describe('npm run diagnose', () => {
       order({ customerId: 'cust-bob', shippingAddress: { ...address, line1: '1 Undeliverable Road' } }),
     );
     expect((await settle(body.orderId)).status).toBe('failed');
-    const d = await diagnoseWithTrace(body.orderId, 'CreateShipment', 1);
+    const d = await diagnoseUntil(
+      body.orderId,
+      'the CreateShipment attempt in Tempo',
+      (x) => tracedAttempts(x, 'CreateShipment').length === 1,
+    );
     expect(d.verdict.category).toBe('business-decline');
     expect(d.downstreamError).toMatchObject({
       step: 'CreateShipment',
