@@ -171,7 +171,7 @@ describe('one trace per order', () => {
       body.orderId,
       (all) =>
         compensations.every((c) => all.some((s) => s.attributes['orderflow.step'] === c)) &&
-        CONSUMER_SERVICES.every((svc) =>
+        FAILED_EVENT_CONSUMERS.every((svc) =>
           all.some((s) => s.service === svc && s.name === 'process orders.failed'),
         ),
     );
