@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { eventually, requireComponent, uniqueId, urls } from '../support/stack.ts';
-import { address, api, order, settle, submit } from '../support/orders.ts';
+import { address, api, order, settle, submit, waitForStatus } from '../support/orders.ts';
 import { findOrderTrace, type Span } from '../../observability/diagnose/tempo.ts';
 import { consumers } from '../../consumers/registry.ts';
 import { statePaths } from '../../stack/paths.ts';
@@ -158,6 +158,29 @@ describe('one trace per order', () => {
         `an exemplar of ${metric} with trace_id ${body.traceId}`,
       );
     }
+  });
+
+  it("when a reviewer decides on a flagged order, then the decision and the workflow's update handling join the order's trace", async () => {
+    const { body } = await submit(order({ items: [{ sku: 'sku-widget', quantity: 120 }] }));
+    await waitForStatus(body.orderId, 'awaiting_review');
+    const res = await fetch(`${api}/orders/${body.orderId}/review`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ decision: 'approve', reviewer: 'risk-analyst@orderflow' }),
+    });
+    expect(res.status).toBe(200);
+    expect((await settle(body.orderId)).status).toBe('completed');
+    const spans = await orderSpans(body.orderId, (all) =>
+      all.some((s) => s.service === 'order-worker' && s.name === 'send orders.completed'),
+    );
+    expect(new Set(spans.map((s) => s.traceId)), 'one trace').toEqual(new Set([body.traceId]));
+    const review = spans.find((s) => s.service === 'order-api' && s.name === 'review order: approve');
+    expect(review, 'the review span in the order trace').toBeDefined();
+    expect(parentOf(spans, review!)?.name).toBe('StartWorkflow:ProcessOrderWorkflow');
+    const handled = spans.filter(
+      (s) => s.service === 'order-worker' && /Update:reviewDecision$/.test(s.name),
+    );
+    expect(handled.length, 'the workflow handled the update in the same trace').toBeGreaterThan(0);
   });
 
   it('when an order is compensated, then the failing step is an error span and each compensation has its spans', async () => {
