@@ -109,7 +109,7 @@ export function activities(): Dashboard {
         title: 'Activity schedule-to-start p95 by task queue (worker SDK)',
         description:
           'How long activity tasks wait in their task queue for a worker slot: the signal to scale a worker (ADR rationale 2).',
-        unit: 'ms',
+        unit: 's', // workers export seconds (useSecondsForDurations)
         series: [
           {
             expr: quantileBy(
@@ -127,7 +127,7 @@ export function activities(): Dashboard {
       timeseries({
         title: 'Workflow task schedule-to-start p95 (worker SDK)',
         description: 'How long ProcessOrderWorkflow tasks wait for the order-worker.',
-        unit: 'ms',
+        unit: 's', // workers export seconds (useSecondsForDurations)
         series: [
           {
             expr: quantileBy(

@@ -52,7 +52,10 @@ export async function runWorker(options: {
     ...(metrics.sdkPort > 0
       ? {
           telemetryOptions: {
-            metrics: { prometheus: { bindAddress: `${metrics.host}:${metrics.sdkPort}` } },
+            // Seconds, like every other duration in Prometheus (the SDK's default is milliseconds).
+            metrics: {
+              prometheus: { bindAddress: `${metrics.host}:${metrics.sdkPort}`, useSecondsForDurations: true },
+            },
           },
         }
       : {}),
