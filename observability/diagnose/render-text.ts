@@ -67,7 +67,8 @@ export function renderDiagnosis(d: Diagnosis): string {
     out.push(stepLine(run, d.generatedAt));
     const attempts = d.trace.evidence?.steps.find((s) => s.step === run.step)?.attempts ?? [];
     const failedHere = run.outcome !== 'completed' || run.attempts > 1;
-    if (failedHere && attempts.length > 0) out.push(...attempts.map((a) => attemptLine(a, run.failure)));
+    if (failedHere && attempts.length > 0)
+      out.push(...attempts.map((a) => attemptLine(a, run.failure, d.trace.settling)));
     else if (run.previousAttemptFailure && run.attempts > 1)
       out.push(
         `${' '.repeat(16)}attempt ${run.attempts - 1} failed: ${failureText(run.previousAttemptFailure)}`,
@@ -143,15 +144,15 @@ function stepLine(run: StepRun, now: string): string {
   return `  ${clock(run.scheduledAt)}  ${run.step.padEnd(28)}${String(run.attempts).padStart(8)}  ${took.padEnd(9)}  ${result}`;
 }
 
-function attemptLine(a: AttemptEvidence, failure: FailureInfo | undefined): string {
+function attemptLine(a: AttemptEvidence, failure: FailureInfo | undefined, settling: boolean): string {
   const call = a.calls.findLast((c) => c.error) ?? a.calls.at(-1);
   // The step's failure message is printed above; repeat an attempt's message only when it differs.
   const message = a.message && a.message !== failure?.message ? `: ${a.message}` : '';
   const status = a.error ? `error${message}` : 'ok';
-  return `${' '.repeat(16)}attempt ${a.attempt}  ${duration(a.durationMs).padEnd(8)} ${status}${call ? ` | ${callText(call)}` : ''}`;
+  return `${' '.repeat(16)}attempt ${a.attempt}  ${duration(a.durationMs).padEnd(8)} ${status}${call ? ` | ${callText(call, settling)}` : ''}`;
 }
 
-function callText(c: CallEvidence): string {
+function callText(c: CallEvidence, settling: boolean): string {
   // The order id is in the header already: `/shipments/:orderId/cancel` reads better than the id again.
   const target = c.url
     ? truncate(c.url.replace(/^https?:\/\//, '').replace(/\/ord[_-][\w-]+/g, '/:orderId'), 70)
@@ -163,7 +164,7 @@ function callText(c: CallEvidence): string {
       ? `HTTP ${c.statusCode}, ${c.reachedServer ? `${service} answered` : `not from ${service} (no span of it)`}`
       : c.reachedServer
         ? `${lost} although ${service} answered${c.serverStatusCode !== undefined ? ` HTTP ${c.serverStatusCode}` : ''}: lost on the way back`
-        : `${lost}, never reached ${service}`;
+        : `${lost}, ${settling ? `no sign of ${service} yet` : `never reached ${service}`}`;
   return `${target} -> ${outcome}${c.injectedFault ? `, INJECTED ${c.injectedFault}` : ''}`;
 }
 
