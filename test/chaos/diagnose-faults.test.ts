@@ -1,5 +1,6 @@
 // `npm run diagnose` against orders that really went wrong on the running stack: the CLI as a person
-// runs it, reading Temporal, Tempo and Toxiproxy. Sends orders and injects faults: run under the stack lock.
+// runs it, reading Temporal, Tempo and Toxiproxy. It injects a fault into shipping-service, which every
+// order shares, so it runs in the chaos phase (one file at a time), not beside the other e2e tests.
 import { afterEach, describe, expect, it } from 'vitest';
 import { downstream } from '../../services/registry.ts';
 import type { Summary } from '../../observability/diagnose/summary.ts';
