@@ -17,7 +17,7 @@ import { createReceiverServer } from '../receiver/server.ts';
 import { openNotificationLog } from '../receiver/store.ts';
 import { requireBinary, run, templatePath } from '../test-support.ts';
 import {
-  compressRouteTimings,
+  drillRouting,
   drillAlertmanagerConfig,
   normalRouteTimings,
   resolveDrillAlerts,
@@ -29,9 +29,9 @@ afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 const template = readFileSync(templatePath, 'utf8');
 
 describe('drill timings for Alertmanager', () => {
-  it('when the stack config is compressed by 20, then every route timing is divided by 20 and nothing else changes', () => {
+  it('when the stack config is put in drill time, then every route timing is divided by 20, alerts are grouped by drill too, and nothing else changes', () => {
     const normal = renderText(template, alertmanagerVars({}), templatePath);
-    const drill = compressRouteTimings(normal, 20);
+    const drill = drillRouting(normal, 20, 'drill');
     expect(routeTimings(normal)).toEqual(normalRouteTimings());
     expect(routeTimings(drill)).toEqual([
       'default: 1500/15000/2160000',
@@ -41,8 +41,9 @@ describe('drill timings for Alertmanager', () => {
     ]);
     const changed = (a: string, b: string) => a.split('\n').filter((line, i) => line !== b.split('\n')[i]);
     expect(
-      changed(drill, normal).every((line) => /^\s*(group_wait|group_interval|repeat_interval):/.test(line)),
-    ).toBe(true);
+      changed(drill, normal).filter((line) => !/^\s*(group_wait|group_interval|repeat_interval):/.test(line)),
+    ).toEqual(['  group_by: [alertname, team, severity, drill]']);
+    expect(() => drillRouting('route:\n  receiver: x\n', 20, 'drill')).toThrow(/no `group_by/);
   });
 
   it('when the drill config of the stack is checked, then amtool accepts it', () => {
@@ -79,7 +80,7 @@ describe('a private Alertmanager in drill time, delivering to the alert-receiver
       PAGERDUTY_URL: `${receiverBase}/pagerduty`,
       SLACK_WEBHOOK_URL: `${receiverBase}/slack`,
     };
-    writeFileSync(config, compressRouteTimings(renderText(template, vars, templatePath), 20));
+    writeFileSync(config, drillRouting(renderText(template, vars, templatePath), 20, 'drill'));
     const port = await freePort();
     amUrl = `http://127.0.0.1:${port}`;
     const log = openSync(join(workDir, 'alertmanager.log'), 'a');

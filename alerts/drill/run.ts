@@ -17,7 +17,7 @@ import { loadDrillRules } from './rules-swap.ts';
 import { expectedChannel, scenarioFor, sourceRule, type DrillScenario } from './scenarios.ts';
 import { type Burst, ensureDrillCustomer, type Outcomes, settleOrders, startBurst } from './traffic.ts';
 import { restorationProblems } from './verify.ts';
-import { type Delivery, waitUntilQuiet, watchAlert } from './watch.ts';
+import { type Delivery, waitUntilEvaluated, waitUntilFalse, watchAlert } from './watch.ts';
 
 /**
  * The stack scrapes every 5 s and the shortest window of the rules is 5m: at 20 it is 15 s, three scrapes.
@@ -124,6 +124,12 @@ export async function runDrill(alert: string, options: DrillOptions = {}): Promi
     // The event to copy: a drill order's own OrderCompleted, placed before anything is injected.
     const copy = scenario.eventCopies ? await prepareCopySource(runId, log) : undefined;
 
+    const quiet = compressExpr(rule.rawCondition, factor);
+    log(
+      `[drill] waiting for ${scenario.alert}'s condition to be false in drill time (recent traffic to pass)`,
+    );
+    await waitUntilFalse(quiet, `${scenario.alert}'s condition in drill time`, QUIET_TIMEOUT_MS, signal);
+
     journal.record({ kind: 'alertmanager-config' });
     await loadDrillAlertmanagerConfig(factor);
     journal.record({ kind: 'prometheus-rules' });
@@ -132,8 +138,7 @@ export async function runDrill(alert: string, options: DrillOptions = {}): Promi
     log(
       `[drill] Prometheus evaluates the drill rules (for: ${rule.for} → ${compressDuration(rule.for, factor)})`,
     );
-    const condition = compressExpr(rule.condition, factor);
-    await waitUntilQuiet(scenario.alert, condition, loadedAt, QUIET_TIMEOUT_MS, signal);
+    await waitUntilEvaluated(scenario.alert, loadedAt, 30_000, signal);
 
     faultAt = Date.now();
     for (const injection of scenario.injections) {

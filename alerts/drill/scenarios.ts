@@ -123,8 +123,9 @@ export const scenarios: readonly DrillScenario[] = [
 export const scenarioFor = (alert: string): DrillScenario | undefined =>
   scenarios.find((s) => s.alert.toLowerCase() === alert.toLowerCase());
 
-interface SourceAlertRule {
+interface SourceRuleEntry {
   readonly alert?: string;
+  readonly record?: string;
   readonly expr: string;
   readonly for?: string;
   readonly labels?: Readonly<Record<string, string>>;
@@ -135,15 +136,49 @@ export interface SourceRule {
   readonly for: string;
   /** The threshold part of the expression, without its `and on (…)` traffic guard. */
   readonly condition: string;
+  /**
+   * The same condition with every recorded series replaced by its recording expression: it can be asked of
+   * the raw metrics, whatever rules Prometheus has loaded (compressed, it tells whether the drill's windows
+   * are quiet before the drill rules are loaded).
+   */
+  readonly rawCondition: string;
+}
+
+const sourceRules = (): SourceRuleEntry[] =>
+  (load(readFileSync(rulesSource, 'utf8')) as { groups: { rules: SourceRuleEntry[] }[] }).groups.flatMap(
+    (g) => g.rules,
+  );
+
+/** `expr` with each recorded series (a whole `level:metric:operations` name) replaced by `(its expression)`. */
+export function inlineRecordings(expr: string, recordings: ReadonlyMap<string, string>): string {
+  let out = expr;
+  for (let depth = 0; depth < 5; depth++) {
+    const before = out;
+    for (const [name, recorded] of recordings) {
+      const token = new RegExp(
+        String.raw`(?<![\w:])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\w:])`,
+        'g',
+      );
+      out = out.replace(token, `(${recorded.trim()})`);
+    }
+    if (out === before) return out;
+  }
+  throw new Error(`recording rules nest deeper than 5 levels in: ${expr}`);
 }
 
 /** The alert's rule in the single rules source. */
 export function sourceRule(alert: string): SourceRule {
-  const { groups } = load(readFileSync(rulesSource, 'utf8')) as { groups: { rules: SourceAlertRule[] }[] };
-  const rule = groups.flatMap((g) => g.rules).find((r) => r.alert === alert);
+  const rules = sourceRules();
+  const rule = rules.find((r) => r.alert === alert);
   if (!rule?.labels?.severity) throw new Error(`no alert ${alert} with a severity in ${rulesSource}`);
   const condition = rule.expr.split(/\n\s*and\s+on\b/)[0]!.trim();
-  return { severity: rule.labels.severity, for: rule.for ?? '0s', condition };
+  const recordings = new Map(rules.flatMap((r) => (r.record ? [[r.record, r.expr] as const] : [])));
+  return {
+    severity: rule.labels.severity,
+    for: rule.for ?? '0s',
+    condition,
+    rawCondition: inlineRecordings(condition, recordings),
+  };
 }
 
 /** Where Alertmanager routes the alert: critical pages, warning goes to Slack (alerts/README.md). */

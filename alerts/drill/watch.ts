@@ -59,13 +59,33 @@ export async function queryNow(
 }
 
 /**
- * Waits until every freshly loaded drill group has been evaluated, the alert is inactive and its condition
- * (without the traffic guard) is false: the stack's own recent traffic (a test run's declines, say) can keep a
- * compressed window above the threshold for a little while, and the drill must time its own fault, not that.
+ * Waits until `condition` (the alert's condition in drill time, on raw metrics) is false: the stack's recent
+ * traffic (a test run's declines, the previous drill) can keep a compressed window above the threshold for a
+ * little while. Checked before the drill rules are loaded, so the drill's own alert never fires on that
+ * traffic, and the time the drill measures is its fault's.
  */
-export async function waitUntilQuiet(
-  alert: string,
+export async function waitUntilFalse(
   condition: string,
+  what: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const above = await queryNow(condition);
+    if (above.length === 0) return;
+    if (Date.now() > deadline)
+      throw new Error(
+        `${what} is still true (${above.map((r) => r.value[1]).join(', ')}) after ${timeoutMs / 1000} s; ` +
+          "wait for the stack's own traffic to pass and retry",
+      );
+    await delay(500, undefined, { signal });
+  }
+}
+
+/** Waits until every freshly loaded drill group has been evaluated and the alert is inactive. */
+export async function waitUntilEvaluated(
+  alert: string,
   loadedAtMs: number,
   timeoutMs: number,
   signal?: AbortSignal,
@@ -75,14 +95,9 @@ export async function waitUntilQuiet(
     const { data } = await getJson<RuleGroups>(`${endpoints.prometheus}/api/v1/rules`);
     const evaluated = data.groups.every((g) => Date.parse(g.lastEvaluation) > loadedAtMs);
     const status = await alertRuleStatus(alert);
-    const above = await queryNow(condition);
-    if (evaluated && status?.state === 'inactive' && above.length === 0) return;
+    if (evaluated && status?.state === 'inactive') return;
     if (Date.now() > deadline)
-      throw new Error(
-        `${alert} is not quiet before any fault (${status?.state ?? 'not loaded'}; ${condition}: ` +
-          `${above.map((r) => r.value[1]).join(', ') || 'false'}) and did not quiet down within ` +
-          `${timeoutMs / 1000} s; wait for the stack's own traffic to pass and retry`,
-      );
+      throw new Error(`${alert} is ${status?.state ?? 'not loaded'} in the drill rules before any fault`);
     await delay(500, undefined, { signal });
   }
 }
