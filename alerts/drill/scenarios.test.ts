@@ -14,6 +14,7 @@ import { requireBinary, run, templatePath } from '../test-support.ts';
 import {
   CALLS_PER_STEP,
   expectedChannel,
+  inlineRecordings,
   scenarioFor,
   scenarios,
   SLOW_DOWNSTREAM,
@@ -120,6 +121,21 @@ describe('drill scenarios', () => {
       i.kind === 'toxic' ? i.service : '',
     );
     expect(slowed.sort()).toEqual(Object.keys(SLOW_DOWNSTREAM).sort());
+  });
+
+  it('when a condition is asked of raw metrics, then every recorded series is replaced by its expression, nested ones too', () => {
+    const recordings = new Map([
+      ['job:x:rate5m', 'sum by (job) (rate(x_total[5m]))'],
+      ['job:x:rate5m_ratio', 'job:x:rate5m / 2'],
+    ]);
+    expect(inlineRecordings('job:x:rate5m_ratio > 0.1 and job:x:rate5m > 1', recordings)).toBe(
+      '((sum by (job) (rate(x_total[5m]))) / 2) > 0.1 and (sum by (job) (rate(x_total[5m]))) > 1',
+    );
+    for (const { alert } of scenarios) {
+      const raw = sourceRule(alert).rawCondition;
+      expect(raw, alert).not.toMatch(/\w:\w/); // no level:metric:operations name left
+      expect(raw.endsWith(sourceRule(alert).condition.split(/\s(?=>)/)[1]!), alert).toBe(true);
+    }
   });
 
   it('when the lag drill publishes its copies, then they alone pass the lag threshold', () => {
