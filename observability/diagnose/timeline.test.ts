@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { recordedTimeline } from './testing.ts';
+import { ADR_STEPS } from '../../workflows/order/types.ts';
 
 describe('order timeline from a recorded ProcessOrderWorkflow history', () => {
   it('when shipping declines after payment, then CreateShipment is the failing step and the three compensations ran in reverse order', () => {
@@ -98,14 +99,6 @@ describe('order timeline from a recorded ProcessOrderWorkflow history', () => {
     expect(t.outcome).toBe('completed');
     expect(t.failedStep).toBeUndefined();
     expect(t.cause).toBeUndefined();
-    expect(t.runs.map((r) => r.step)).toEqual([
-      'ValidateOrder',
-      'CalculatePricing',
-      'RunFraudCheck',
-      'ReserveInventory',
-      'ProcessPayment',
-      'CreateShipment',
-      'FinalizeOrder',
-    ]);
+    expect(t.runs.map((r) => r.step)).toEqual([...ADR_STEPS]);
   });
 });

@@ -9,21 +9,13 @@ import { address, api, order, settle, submit, waitForStatus } from '../support/o
 import { findOrderTrace, type Span } from '../../observability/diagnose/tempo.ts';
 import { consumers } from '../../consumers/registry.ts';
 import { statePaths } from '../../stack/paths.ts';
+import { ADR_STEPS } from '../../workflows/order/types.ts';
 
 const CONSUMER_SERVICES = Object.values(consumers).map((c) => c.name);
 /** Loyalty has nothing to do with a failed order: it subscribes to orders.completed only. */
 const FAILED_EVENT_CONSUMERS = Object.values(consumers)
   .filter((c) => c.subscribes.includes('failed'))
   .map((c) => c.name);
-const STEPS = [
-  'ValidateOrder',
-  'CalculatePricing',
-  'RunFraudCheck',
-  'ReserveInventory',
-  'ProcessPayment',
-  'CreateShipment',
-  'FinalizeOrder',
-];
 
 /** The order's spans once `ready` holds for them (spans arrive in batches from ~20 processes). */
 async function orderSpans(orderId: string, ready: (spans: readonly Span[]) => boolean): Promise<Span[]> {
@@ -99,7 +91,7 @@ describe('one trace per order', () => {
       RunFraudCheck: 'fraud-worker',
       ProcessPayment: 'payment-worker',
     };
-    for (const step of STEPS) {
+    for (const step of ADR_STEPS) {
       const scheduled = spans.find(
         (s) => s.name.startsWith('StartActivity:') && s.attributes['orderflow.step'] === step,
       );
@@ -112,7 +104,7 @@ describe('one trace per order', () => {
       expect(scheduled!.parentSpanId, `${step} is scheduled by the workflow`).toBe(run.spanId);
     }
     const servers = spans.filter((s) => s.kind === 'server' && s.service !== 'order-api');
-    expect(servers.length).toBeGreaterThanOrEqual(STEPS.length);
+    expect(servers.length).toBeGreaterThanOrEqual(ADR_STEPS.length);
     for (const server of servers) {
       const client = parentOf(spans, server);
       expect(client?.kind, `${server.service} ${server.name} answers a client span`).toBe('client');

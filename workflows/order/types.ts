@@ -110,6 +110,17 @@ export type StepName =
   | 'ReleaseInventoryReservation'
   | 'RecordOrderFailed';
 
+/** The steps of an order that needs no review, in the ADR's order: what a completed order went through. */
+export const ADR_STEPS = [
+  'ValidateOrder',
+  'CalculatePricing',
+  'RunFraudCheck',
+  'ReserveInventory',
+  'ProcessPayment',
+  'CreateShipment',
+  'FinalizeOrder',
+] as const satisfies readonly StepName[];
+
 export interface TimelineEntry {
   readonly step: StepName;
   readonly status: 'started' | 'completed' | 'failed' | 'skipped';
