@@ -23,6 +23,7 @@ import {
   run,
   templatePath,
 } from './test-support.ts';
+import { freePort } from '../stack/ports.ts';
 
 const amtool = (): string => requireBinary(tools.alertmanager, 'amtool');
 const workDir = mkdtempSync(join(tmpdir(), 'orderflow-alertmanager-'));
@@ -226,14 +227,6 @@ interface Received {
 interface ApiAlert {
   labels: Record<string, string>;
   status: { state: string; inhibitedBy: string[]; silencedBy: string[] };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 const until = <T>(

@@ -3,7 +3,6 @@
 // its own state dir (scrape targets, SQLite), its own topics and consumer group.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,17 +17,7 @@ import {
 import { repoRoot } from '../stack/paths.ts';
 import { type AuditEntry } from './audit-log-consumer/consumer.ts';
 import { consumers, lagExporter } from './registry.ts';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../stack/ports.ts';
 
 interface Started {
   readonly child: ChildProcess;

@@ -1,5 +1,6 @@
 // The stack's fixed default ports, each overridable by its environment variable. Defaults are each
 // tool's own standard port, so documentation and muscle memory carry over.
+import { createServer } from 'node:net';
 export interface PortSpec {
   readonly env: string;
   readonly default: number;
@@ -63,3 +64,15 @@ export const ports: Readonly<Record<PortName, number>> = Object.freeze(
 
 /** Everything in the stack binds to loopback only. */
 export const host = '127.0.0.1';
+
+/** A port nothing listens on right now (the OS picks it), for a test's private server or service. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -3,7 +3,6 @@
 // then resolving the drill's alerts the way the drill's cleanup does.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +22,7 @@ import {
   resolveDrillAlerts,
   routeTimings,
 } from './alertmanager-swap.ts';
+import { freePort } from '../../stack/ports.ts';
 
 const workDir = mkdtempSync(join(tmpdir(), 'orderflow-drill-am-'));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
@@ -53,14 +53,6 @@ describe('drill timings for Alertmanager', () => {
     expect(res.status, res.output).toBe(0);
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('a private Alertmanager in drill time, delivering to the alert-receiver', () => {
   const receiver = createReceiverServer(openNotificationLog());

@@ -2,12 +2,12 @@
 // (its main.ts) on a free port for restart tests.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach } from 'vitest';
 import { openDatabase, type Database } from './db.ts';
+import { freePort } from '../../stack/ports.ts';
 
 export interface TempDir {
   readonly path: string;
@@ -22,14 +22,6 @@ export function tempDir(prefix: string): TempDir {
     file: (name) => join(path, name),
     remove: () => rmSync(path, { recursive: true, force: true }),
   };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 export interface RunningService {

