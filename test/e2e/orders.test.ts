@@ -12,6 +12,7 @@ import {
   stripe,
   submit,
   waitForStatus,
+  postReview,
 } from '../support/orders.ts';
 import { ADR_STEPS } from '../../workflows/order/types.ts';
 
@@ -91,25 +92,13 @@ describe('orders end to end', () => {
   it('when fraud flags a high-value order, then it waits in awaiting_review and a reviewer approval completes it', async () => {
     const { body } = await submit(order({ items: [{ sku: 'sku-widget', quantity: 120 }] }));
     await waitForStatus(body.orderId, 'awaiting_review');
-    const notYet = await fetch(`${api}/orders/${body.orderId}/review`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{"decision":"maybe"}',
-    });
+    const notYet = await postReview(body.orderId, '{"decision":"maybe"}');
     expect(notYet.status).toBe(400);
-    const res = await fetch(`${api}/orders/${body.orderId}/review`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ decision: 'approve', reviewer: 'risk-analyst@orderflow' }),
-    });
+    const res = await postReview(body.orderId, { decision: 'approve', reviewer: 'risk-analyst@orderflow' });
     expect(res.status).toBe(200);
     expect((await settle(body.orderId)).status).toBe('completed');
 
-    const again = await fetch(`${api}/orders/${body.orderId}/review`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ decision: 'approve', reviewer: 'late@orderflow' }),
-    });
+    const again = await postReview(body.orderId, { decision: 'approve', reviewer: 'late@orderflow' });
     expect(again.status).toBe(409);
   });
 

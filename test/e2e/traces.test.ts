@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { eventually, requireComponent, uniqueId, urls } from '../support/stack.ts';
-import { address, api, order, settle, submit, waitForStatus } from '../support/orders.ts';
+import { address, api, order, settle, submit, waitForStatus, postReview } from '../support/orders.ts';
 import { findOrderTrace, type Span } from '../../observability/diagnose/tempo.ts';
 import { consumers } from '../../consumers/registry.ts';
 import { statePaths } from '../../stack/paths.ts';
@@ -155,11 +155,7 @@ describe('one trace per order', () => {
   it("when a reviewer decides on a flagged order, then the decision and the workflow's update handling join the order's trace", async () => {
     const { body } = await submit(order({ items: [{ sku: 'sku-widget', quantity: 120 }] }));
     await waitForStatus(body.orderId, 'awaiting_review');
-    const res = await fetch(`${api}/orders/${body.orderId}/review`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ decision: 'approve', reviewer: 'risk-analyst@orderflow' }),
-    });
+    const res = await postReview(body.orderId, { decision: 'approve', reviewer: 'risk-analyst@orderflow' });
     expect(res.status).toBe(200);
     expect((await settle(body.orderId)).status).toBe('completed');
     const spans = await orderSpans(body.orderId, (all) =>

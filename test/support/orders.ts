@@ -62,6 +62,14 @@ export async function submit(
   };
 }
 
+/** POST /orders/:id/review; a string body goes as it is (to send what a schema must refuse). */
+export const postReview = (orderId: string, decision: unknown): Promise<Response> =>
+  fetch(`${api}/orders/${orderId}/review`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof decision === 'string' ? decision : JSON.stringify(decision),
+  });
+
 export const getOrder = async (id: string): Promise<OrderView> =>
   (await (await fetch(`${api}/orders/${id}`)).json()) as OrderView;
 
