@@ -158,8 +158,13 @@ describe('one trace per order', () => {
     const res = await postReview(body.orderId, { decision: 'approve', reviewer: 'risk-analyst@orderflow' });
     expect(res.status).toBe(200);
     expect((await settle(body.orderId)).status).toBe('completed');
-    const spans = await orderSpans(body.orderId, (all) =>
-      all.some((s) => s.service === 'order-worker' && s.name === 'send orders.completed'),
+    // Each process exports in its own batches: wait for every span the assertions read.
+    const spans = await orderSpans(
+      body.orderId,
+      (all) =>
+        all.some((s) => s.service === 'order-worker' && s.name === 'send orders.completed') &&
+        all.some((s) => s.service === 'order-api' && s.name === 'review order: approve') &&
+        all.some((s) => s.service === 'order-worker' && /Update:reviewDecision$/.test(s.name)),
     );
     expect(new Set(spans.map((s) => s.traceId)), 'one trace').toEqual(new Set([body.traceId]));
     const review = spans.find((s) => s.service === 'order-api' && s.name === 'review order: approve');
@@ -182,6 +187,7 @@ describe('one trace per order', () => {
       body.orderId,
       (all) =>
         compensations.every((c) => all.some((s) => s.attributes['orderflow.step'] === c)) &&
+        all.some((s) => s.service === 'shipping-service' && s.kind === 'server') &&
         FAILED_EVENT_CONSUMERS.every((svc) =>
           all.some((s) => s.service === svc && s.name === 'process orders.failed'),
         ),
