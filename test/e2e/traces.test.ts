@@ -17,15 +17,23 @@ const FAILED_EVENT_CONSUMERS = Object.values(consumers)
   .filter((c) => c.subscribes.includes('failed'))
   .map((c) => c.name);
 
-/** The order's spans once `ready` holds for them (spans arrive in batches from ~20 processes). */
+/**
+ * The order's spans once `ready` holds for them and no new span has arrived for longer than the SDK's batch
+ * delay (5 s): ~20 processes export in their own batches, so "the consumers are there" does not mean "the
+ * shipping server span is there".
+ */
 async function orderSpans(orderId: string, ready: (spans: readonly Span[]) => boolean): Promise<Span[]> {
   const window = { start: new Date(Date.now() - 10 * 60_000), end: new Date(Date.now() + 60_000) };
+  const QUIET_MS = 6000;
+  let seen = { count: -1, since: Date.now() };
   return eventually(
     async () => {
       const found = await findOrderTrace({ tempo: urls.tempo } as never, orderId, window);
-      return found.status === 'found' && ready(found.spans) ? [...found.spans] : undefined;
+      if (found.status !== 'found') return undefined;
+      if (found.spans.length !== seen.count) seen = { count: found.spans.length, since: Date.now() };
+      return ready(found.spans) && Date.now() - seen.since >= QUIET_MS ? [...found.spans] : undefined;
     },
-    60_000,
+    45_000,
     `the trace of ${orderId} in Tempo`,
   );
 }
@@ -37,7 +45,8 @@ function parentOf(spans: readonly Span[], span: Span): Span | undefined {
   return spans.find((s) => s.spanId === span.parentSpanId);
 }
 
-describe('one trace per order', () => {
+// Each test waits for its trace to be complete and quiet (see orderSpans): more than the default 60 s may pass.
+describe('one trace per order', { timeout: 120_000 }, () => {
   it('when an order completes, then one trace holds the request, the workflow, every step, every downstream service, the produce and all four consumers', async () => {
     await requireComponent('order-api', { kind: 'http', url: `${api}/readyz` });
     await requireComponent('tempo', { kind: 'http', url: `${urls.tempo}/ready` });
