@@ -12,7 +12,7 @@ import { loadEventsConfig } from '../events/config.ts';
 import { createKafkaClient, createSchemaRegistryClient } from '../events/kafka.ts';
 import { definitions } from './definitions.ts';
 import { openConsumerDatabase } from './kit/database.ts';
-import { loadConsumerConfig } from './kit/process.ts';
+import { loadConsumerConfig, retryPolicyOf } from './kit/process.ts';
 import { replayDeadLetters, type ReplayReport } from './kit/replay.ts';
 import { consumerByName, consumers } from './registry.ts';
 
@@ -64,11 +64,7 @@ if (import.meta.main) {
       db,
       groupId: config.CONSUMER_GROUP,
       topics: events.topics,
-      retry: {
-        attempts: config.CONSUMER_RETRY_ATTEMPTS,
-        baseDelayMs: config.CONSUMER_RETRY_BASE_MS,
-        maxDelayMs: config.CONSUMER_RETRY_MAX_MS,
-      },
+      retry: retryPolicyOf(config),
       dryRun: values['dry-run'],
     });
     console.log(formatReport(report));

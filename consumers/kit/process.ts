@@ -17,7 +17,7 @@ import { createEventConsumer, type EventConsumer } from './consumer.ts';
 import { openConsumerDatabase } from './database.ts';
 import { type ConsumerDefinition } from './definition.ts';
 import { createConsumerMetrics } from './metrics.ts';
-import { sleep } from './retry.ts';
+import { sleep, type RetryPolicy } from './retry.ts';
 import { removeScrapeTarget, writeScrapeTarget } from './scrape-target.ts';
 
 export const DEFAULT_DATA_DIR = join(statePaths.data, 'consumers');
@@ -40,6 +40,13 @@ export function loadConsumerConfig(info: ConsumerProcess, env: NodeJS.ProcessEnv
     env,
   );
 }
+
+/** The retry policy a consumer process (and its dead-letter replay) configures from its environment. */
+export const retryPolicyOf = (config: ReturnType<typeof loadConsumerConfig>): RetryPolicy => ({
+  attempts: config.CONSUMER_RETRY_ATTEMPTS,
+  baseDelayMs: config.CONSUMER_RETRY_BASE_MS,
+  maxDelayMs: config.CONSUMER_RETRY_MAX_MS,
+});
 
 /** The routes every consumer process has besides its own. */
 export function registerConsumerRoutes(
@@ -93,11 +100,7 @@ export async function runConsumerProcess(
     db,
     groupId: config.CONSUMER_GROUP,
     topics: events.topics,
-    retry: {
-      attempts: config.CONSUMER_RETRY_ATTEMPTS,
-      baseDelayMs: config.CONSUMER_RETRY_BASE_MS,
-      maxDelayMs: config.CONSUMER_RETRY_MAX_MS,
-    },
+    retry: retryPolicyOf(config),
     metrics,
     log: app.log,
     onFatal: (err) => {
