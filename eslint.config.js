@@ -27,13 +27,8 @@ export default tseslint.config(
   },
   {
     // Workflow code runs in Temporal's deterministic sandbox: no Node builtins, no I/O clients.
-    files: ['workflows/**/*.ts'],
-    ignores: [
-      'workflows/activities/**',
-      'workflows/workers/**',
-      'workflows/**/*.test.ts',
-      'workflows/testing/**',
-    ],
+    files: ['workflows/**/*.ts', 'contracts/order/**/*.ts', 'contracts/failures.ts'],
+    ignores: ['workflows/activities/**', 'workflows/workers/**', 'workflows/**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -6,13 +6,8 @@ const chaos = process.env.ORDERFLOW_TEST_PHASE === 'chaos';
 
 export default defineConfig({
   test: {
-    exclude: chaos ? [] : ['test/chaos/**', 'node_modules/**'],
-    include: chaos
-      ? ['test/chaos/**/*.test.ts']
-      : [
-          'test/**/*.test.ts',
-          '{stack,services,workflows,events,consumers,observability,alerts,load,chaos}/**/*.test.ts',
-        ],
+    exclude: ['node_modules/**', '.orderflow/**', ...(chaos ? [] : ['test/chaos/**'])],
+    include: chaos ? ['test/chaos/**/*.test.ts'] : ['**/*.test.ts'],
     // Tests talk to the real stack: generous timeouts, and at most two files at once on a 2-core machine.
     testTimeout: 60_000,
     hookTimeout: 120_000,

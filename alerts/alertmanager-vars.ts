@@ -1,12 +1,12 @@
 // The placeholders of alerts/alertmanager.template.yml: what each means, the environment variable that sets
-// it and its local default. The stack runner renders the template with stack/render.ts; spreading
+// it and its local default. The stack runner renders the template with platform/render.ts; spreading
 // `alertmanagerVars()` into its vars supplies every placeholder, so a new one cannot be forgotten there.
 //
 // Local defaults send pages and Slack messages to the stack's alert-receiver (alerts/receiver/, port 9097,
 // ALERT_RECEIVER_PORT), a stand-in that keeps what PagerDuty and Slack would have received for drills.
 // Production sets every variable; the routing key and the Slack URL come from the secret store.
-import { host, ports } from '../stack/ports.ts';
-import { repoRoot } from '../stack/paths.ts';
+import { host, ports } from '../platform/ports.ts';
+import { repoRoot } from '../platform/paths.ts';
 import { RECEIVER_PATHS } from './receiver/payloads.ts';
 
 export interface Placeholder {

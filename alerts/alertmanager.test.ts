@@ -1,15 +1,15 @@
-// The Alertmanager template: rendered the way the stack renders it (stack/render.ts), valid for amtool, every
+// The Alertmanager template: rendered the way the stack renders it (platform/render.ts), valid for amtool, every
 // route tested, the on-call map in alerts/README.md matching the routing, the notification templates
 // rendering, and a private Alertmanager (no stack needed) delivering to PagerDuty and Slack stand-ins,
 // inhibiting and honouring the runbook's maintenance silence.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderText, type Vars } from '../stack/render.ts';
+import { renderText, type Vars } from '../platform/render.ts';
 import { tools } from '../stack/tools.ts';
 import { alertmanagerPlaceholders, alertmanagerVars } from './alertmanager-vars.ts';
 import { rulesSource } from './render-rules.ts';
@@ -22,8 +22,8 @@ import {
   requireBinary,
   run,
   templatePath,
-} from './test-support.ts';
-import { freePort } from '../stack/ports.ts';
+} from '../test/support/alerts.ts';
+import { PortTakenError, saysAddressInUse, withFreePort } from '../test/support/ports.ts';
 
 const amtool = (): string => requireBinary(tools.alertmanager, 'amtool');
 const workDir = mkdtempSync(join(tmpdir(), 'orderflow-alertmanager-'));
@@ -290,22 +290,41 @@ describe('a private Alertmanager running the rendered config', () => {
       },
       'alertmanager.drill.yml',
     );
-    const port = await freePort();
-    amUrl = `http://127.0.0.1:${port}`;
-    const log = openSync(join(workDir, 'alertmanager.log'), 'a');
-    alertmanager = spawn(
-      alertmanagerBin,
-      [
-        `--config.file=${config}`,
-        `--storage.path=${join(workDir, 'alertmanager-data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        '--cluster.listen-address=', // no gossip port: a single instance
-      ],
-      { stdio: ['ignore', log, log] },
-    );
-    await until('Alertmanager ready', 20_000, async () =>
-      (await fetch(`${amUrl}/-/ready`)).ok ? true : undefined,
-    );
+    // Alertmanager is told its port up front: a free one, and another if that was taken before it bound it.
+    ({ child: alertmanager, url: amUrl } = await withFreePort(async (port) => {
+      const logFile = join(workDir, `alertmanager-${port}.log`);
+      const log = openSync(logFile, 'a');
+      const child = spawn(
+        alertmanagerBin,
+        [
+          `--config.file=${config}`,
+          `--storage.path=${join(workDir, 'alertmanager-data')}`,
+          `--web.listen-address=127.0.0.1:${port}`,
+          '--cluster.listen-address=', // no gossip port: a single instance
+        ],
+        { stdio: ['ignore', log, log] },
+      );
+      closeSync(log); // the child has its own copy
+      const url = `http://127.0.0.1:${port}`;
+      try {
+        const state = await until('Alertmanager ready', 20_000, async () =>
+          child.exitCode !== null || child.signalCode !== null
+            ? 'exited'
+            : (await fetch(`${url}/-/ready`)).ok
+              ? 'ready'
+              : undefined,
+        );
+        if (state === 'exited') {
+          const output = readFileSync(logFile, 'utf8');
+          if (saysAddressInUse(output)) throw new PortTakenError(port, output);
+          throw new Error(`alertmanager exited with ${child.exitCode ?? child.signalCode}:\n${output}`);
+        }
+      } catch (err) {
+        child.kill('SIGTERM');
+        throw err;
+      }
+      return { child, url };
+    }));
     // Both notifications are sent after their group_wait (critical 10s, warning 30s): start them together.
     await post([
       {

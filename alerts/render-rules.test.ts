@@ -14,7 +14,7 @@ import {
   rulesDir,
   rulesSource,
 } from './render-rules.ts';
-import { readRules, requireBinary, run, type Rule } from './test-support.ts';
+import { readRules, requireBinary, run, type Rule } from '../test/support/alerts.ts';
 
 const promtool = (): string => requireBinary(tools.prometheus, 'promtool');
 const workDir = mkdtempSync(join(tmpdir(), 'orderflow-drill-rules-'));

@@ -15,7 +15,7 @@ import {
   requireBinary,
   run,
   runbooksPath,
-} from './test-support.ts';
+} from '../test/support/alerts.ts';
 
 const promtool = (): string => requireBinary(tools.prometheus, 'promtool');
 const groups = readRules(rulesSource);

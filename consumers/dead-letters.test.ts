@@ -9,10 +9,10 @@ import {
   readMessages,
   sampleCompleted,
   type EventTestBed,
-} from '../events/testing.ts';
+} from '../test/support/events.ts';
 import { defineConsumer } from './kit/definition.ts';
 import { replayDeadLetters, replayGroupOf } from './kit/replay.ts';
-import { startTestConsumer, TEST_RETRY, type TestConsumer } from './kit/testing.ts';
+import { startTestConsumer, TEST_RETRY, type TestConsumer } from '../test/support/consumers.ts';
 import { formatReport } from './replay-dead-letters.ts';
 
 /** A consumer whose handler fails for "poison" customers until it is fixed. */

@@ -10,9 +10,9 @@ import {
   sampleCompleted,
   sampleFailed,
   type EventTestBed,
-} from '../events/testing.ts';
+} from '../test/support/events.ts';
 import { defineConsumer } from './kit/definition.ts';
-import { startTestConsumer, type TestConsumer } from './kit/testing.ts';
+import { startTestConsumer, type TestConsumer } from '../test/support/consumers.ts';
 
 /** A made-up new requirement: a watch list of high-value orders and of orders whose compensation failed. */
 const highValueWatch = defineConsumer({

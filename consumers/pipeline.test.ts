@@ -8,12 +8,12 @@ import {
   sampleCompleted,
   sampleFailed,
   type EventTestBed,
-} from '../events/testing.ts';
+} from '../test/support/events.ts';
 import { type Aggregates, analyticsConsumer } from './analytics-consumer/consumer.ts';
 import { auditLogConsumer, type AuditEntry } from './audit-log-consumer/consumer.ts';
 import { emailConsumer, type SentEmail } from './email-consumer/consumer.ts';
 import { isProcessed } from './kit/processed-events.ts';
-import { startTestConsumer, type TestConsumer } from './kit/testing.ts';
+import { startTestConsumer, type TestConsumer } from '../test/support/consumers.ts';
 import { loyaltyConsumer, type LoyaltyAccount } from './loyalty-consumer/consumer.ts';
 
 describe('the four consumers', () => {

@@ -13,24 +13,25 @@ import {
   sampleCompleted,
   uniqueId,
   type EventTestBed,
-} from '../events/testing.ts';
-import { repoRoot } from '../stack/paths.ts';
+} from '../test/support/events.ts';
+import { repoRoot } from '../platform/paths.ts';
 import { type AuditEntry } from './audit-log-consumer/consumer.ts';
 import { consumers, lagExporter } from './registry.ts';
-import { freePort } from '../stack/ports.ts';
+import { PortTakenError, saysAddressInUse, withFreePort } from '../test/support/ports.ts';
 
 interface Started {
   readonly child: ChildProcess;
   readonly url: string;
   readonly stateDir: string;
   output(): string;
+  /** Resolves once the process has exited and its output is read to the end. */
+  readonly closed: Promise<void>;
   /** SIGTERM; resolves with the exit code. */
   terminate(): Promise<number | null>;
 }
 
-async function start(entry: string, env: Record<string, string>): Promise<Started> {
+function start(entry: string, env: Record<string, string>, port: number): Started {
   const stateDir = mkdtempSync(join(tmpdir(), 'orderflow-consumer-proc-'));
-  const port = await freePort();
   let out = '';
   const child = spawn(process.execPath, [join(repoRoot, entry)], {
     env: {
@@ -46,11 +47,13 @@ async function start(entry: string, env: Record<string, string>): Promise<Starte
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   return {
     child,
     url: `http://127.0.0.1:${port}`,
     stateDir,
     output: () => out,
+    closed,
     async terminate() {
       if (child.exitCode === null) child.kill('SIGTERM');
       const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 15_000));
@@ -64,20 +67,58 @@ async function start(entry: string, env: Record<string, string>): Promise<Starte
   };
 }
 
+/**
+ * Starts `entry` and waits until it is ready. The process cannot bind port 0 (PORT must be 1-65535), so
+ * it is told a free port; if that was taken before it bound it (EADDRINUSE), it starts again on another.
+ * A process that does not get ready is stopped and its state dir removed.
+ */
+function launch(entry: string, env: Record<string, string>): Promise<Started> {
+  return withFreePort(async (port) => {
+    const p = start(entry, env, port);
+    try {
+      await ready(p);
+      return p;
+    } catch (err) {
+      const exitedOnItsOwn = p.child.exitCode !== null || p.child.signalCode !== null;
+      if (exitedOnItsOwn) await p.closed;
+      else await p.terminate().catch(() => undefined);
+      rmSync(p.stateDir, { recursive: true, force: true });
+      if (exitedOnItsOwn && saysAddressInUse(p.output())) throw new PortTakenError(port, p.output());
+      throw err;
+    }
+  });
+}
+
 const json = async <T>(url: string, init?: RequestInit): Promise<T> => {
   const res = await fetch(url, init);
   if (!res.ok) throw new Error(`${init?.method ?? 'GET'} ${url}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 };
 
+/** Polls /readyz for up to 30 s; fails at once when the process exits first. */
 async function ready(p: Started): Promise<void> {
-  await eventually(
-    async () => ((await fetch(`${p.url}/readyz`)).ok ? true : undefined),
-    30_000,
-    `readiness of ${p.url}\n${p.output()}`,
-  ).catch((err: Error) => {
-    throw new Error(`${err.message}\n--- process output ---\n${p.output()}`);
-  });
+  const deadline = Date.now() + 30_000;
+  let last = 'never tried';
+  for (;;) {
+    if (p.child.exitCode !== null || p.child.signalCode !== null) {
+      await p.closed;
+      throw new Error(
+        `${p.url} exited (${p.child.exitCode ?? p.child.signalCode}) before it was ready\n--- process output ---\n${p.output()}`,
+      );
+    }
+    try {
+      const res = await fetch(`${p.url}/readyz`);
+      if (res.ok) return;
+      last = `readyz answered ${res.status}`;
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    if (Date.now() > deadline)
+      throw new Error(
+        `readiness of ${p.url}: gave up after 30000 ms (${last})\n--- process output ---\n${p.output()}`,
+      );
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 describe('consumer processes', () => {
@@ -101,13 +142,12 @@ describe('consumer processes', () => {
   it('when a consumer process starts, then it is ready once in its group, registers its scrape target, serves state and metrics, and on SIGTERM removes the target and exits 0', async () => {
     await setup();
     const group = bed.trackGroup(uniqueId('audit-log-consumer'));
-    const p = await start(consumers.auditLog.entry, {
+    const p = await launch(consumers.auditLog.entry, {
       CONSUMER_GROUP: group,
       ORDERS_COMPLETED_TOPIC: bed.topics.completed,
       ORDERS_FAILED_TOPIC: bed.topics.failed,
     });
     started.push(p);
-    await ready(p);
 
     const target = join(p.stateDir, 'config', 'prometheus', 'targets', 'audit-log-consumer.json');
     expect(JSON.parse(readFileSync(target, 'utf8'))).toEqual([
@@ -149,13 +189,12 @@ describe('consumer processes', () => {
 
   it('when the lag exporter process starts, then it is ready after its first measurement and exports the lag of every registered group', async () => {
     await setup();
-    const p = await start(lagExporter.entry, {
+    const p = await launch(lagExporter.entry, {
       LAG_REFRESH_INTERVAL_MS: '1000',
       ORDERS_COMPLETED_TOPIC: bed.topics.completed,
       ORDERS_FAILED_TOPIC: bed.topics.failed,
     });
     started.push(p);
-    await ready(p);
 
     const target = join(p.stateDir, 'config', 'prometheus', 'targets', 'kafka-lag-exporter.json');
     expect(JSON.parse(readFileSync(target, 'utf8'))).toEqual([

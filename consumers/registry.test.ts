@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from '../stack/paths.ts';
-import { downstream } from '../services/registry.ts';
+import { repoRoot } from '../platform/paths.ts';
+import { downstream } from '../platform/downstream.ts';
 import { ORDER_API_PORT } from '../stack/apps.ts';
 import { definitions } from './definitions.ts';
 import { subscribedKinds } from './kit/definition.ts';

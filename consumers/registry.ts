@@ -3,8 +3,9 @@
 // the tests. Ports: 8201-8208 for consumers (four free for new ones), 8209 for the lag exporter; each
 // overridable by its `<NAME>_PORT` variable. Every process answers /healthz, /readyz and /metrics.
 import { join } from 'node:path';
+import { envPort, envPrefix } from '../platform/config.ts';
 import { ORDER_TOPICS, type OrderTopics } from '../events/topics.ts';
-import { type OrderEventKind } from '../events/types.ts';
+import { type OrderEventKind } from '../contracts/events/types.ts';
 
 export interface ConsumerProcess {
   /** Process name, OTel service.name, consumer group and SQLite file (`<DATA_DIR>/<name>.db`). */
@@ -24,16 +25,7 @@ export interface LagExporterProcess {
   readonly entry: string;
 }
 
-function envPort(env: string, fallback: number): number {
-  const raw = process.env[env];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > 65535)
-    throw new Error(`${env}=${raw} is not a TCP port`);
-  return value;
-}
-
-const portEnvOf = (name: string): string => `${name.toUpperCase().replaceAll('-', '_')}_PORT`;
+const portEnvOf = (name: string): string => `${envPrefix(name)}_PORT`;
 
 const consumer = (name: string, port: number, subscribes: readonly OrderEventKind[]): ConsumerProcess => ({
   name,

@@ -3,16 +3,16 @@
 // with v1 and sees the default. Both through the kit, with Avro schema resolution.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerSchema } from '../events/registry.ts';
-import { orderCompletedSchema, subjectFor, type AvroRecordSchema } from '../events/schemas.ts';
+import { orderCompletedSchema, subjectFor, type AvroRecordSchema } from '../contracts/events/schemas.ts';
 import {
   createEventTestBed,
   eventually,
   sampleCompleted,
   type EventTestBed,
   lazy,
-} from '../events/testing.ts';
+} from '../test/support/events.ts';
 import { defineConsumer } from './kit/definition.ts';
-import { startTestConsumer, type TestConsumer } from './kit/testing.ts';
+import { startTestConsumer, type TestConsumer } from '../test/support/consumers.ts';
 
 const v2: AvroRecordSchema = {
   ...orderCompletedSchema,

@@ -2,7 +2,8 @@
 // work untouched: producers and consumers go through Toxiproxy (19092) so Kafka chaos reaches them;
 // admin work (topic setup, the lag exporter) uses the direct listener (9092), which chaos never touches.
 import { z } from 'zod';
-import { host, ports } from '../stack/ports.ts';
+import { loadConfig } from '../platform/config.ts';
+import { host, ports } from '../platform/ports.ts';
 import { ORDER_TOPICS, type OrderTopics } from './topics.ts';
 
 const brokers = (fallback: string) =>
@@ -17,7 +18,7 @@ const brokers = (fallback: string) =>
         .filter((b) => b !== ''),
     );
 
-const schema = z.object({
+const shape = {
   /** Brokers for producers and consumers (comma-separated host:port). */
   KAFKA_BROKERS: brokers(`${host}:${ports.kafkaProxied}`),
   /** Brokers for admin work and lag measurement: the listener that chaos does not touch. */
@@ -27,7 +28,7 @@ const schema = z.object({
   /** Topic names; override only to isolate a process (a test, a staging copy) from the real topics. */
   ORDERS_COMPLETED_TOPIC: z.string().min(1).default(ORDER_TOPICS.completed),
   ORDERS_FAILED_TOPIC: z.string().min(1).default(ORDER_TOPICS.failed),
-});
+};
 
 export type EventsConfig = Readonly<{
   kafkaBrokers: string[];
@@ -37,19 +38,11 @@ export type EventsConfig = Readonly<{
 }>;
 
 export function loadEventsConfig(env: NodeJS.ProcessEnv = process.env): EventsConfig {
-  const result = schema.safeParse(env);
-  if (!result.success) {
-    throw new Error(
-      `order events: invalid configuration\n${result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`,
-    );
-  }
+  const c = loadConfig('order events', shape, env);
   return Object.freeze({
-    kafkaBrokers: result.data.KAFKA_BROKERS,
-    kafkaAdminBrokers: result.data.KAFKA_ADMIN_BROKERS,
-    schemaRegistryUrl: result.data.SCHEMA_REGISTRY_URL.replace(/\/+$/, ''),
-    topics: Object.freeze({
-      completed: result.data.ORDERS_COMPLETED_TOPIC,
-      failed: result.data.ORDERS_FAILED_TOPIC,
-    }),
+    kafkaBrokers: c.KAFKA_BROKERS,
+    kafkaAdminBrokers: c.KAFKA_ADMIN_BROKERS,
+    schemaRegistryUrl: c.SCHEMA_REGISTRY_URL.replace(/\/+$/, ''),
+    topics: Object.freeze({ completed: c.ORDERS_COMPLETED_TOPIC, failed: c.ORDERS_FAILED_TOPIC }),
   });
 }

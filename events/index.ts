@@ -1,6 +1,6 @@
 // The Kafka contract and its publisher: what the activities, the stack runner and the consumers import.
-export * from './types.ts';
-export { orderEventId, uuidV5, ORDER_EVENT_NAMESPACE } from './event-id.ts';
+export * from '../contracts/events/types.ts';
+export { orderEventId, uuidV5, ORDER_EVENT_NAMESPACE } from '../contracts/events/event-id.ts';
 export {
   orderCompletedEvent,
   orderFailedEvent,
@@ -14,7 +14,7 @@ export {
   orderFailedSchema,
   subjectFor,
   type AvroRecordSchema,
-} from './schemas.ts';
+} from '../contracts/events/schemas.ts';
 export * from './topics.ts';
 export { loadEventsConfig, type EventsConfig } from './config.ts';
 export {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Payment, Shipment } from '../workflows/order/types.ts';
+import type { Payment, Shipment } from '../contracts/order/types.ts';
 import { orderCompletedEvent, orderFailedEvent } from './order-events.ts';
-import { orderCompletedSchema, orderFailedSchema } from './schemas.ts';
+import { orderCompletedSchema, orderFailedSchema } from '../contracts/events/schemas.ts';
 
 const request = {
   customerId: 'cus-42',

@@ -7,14 +7,14 @@ import type {
   Payment,
   Pricing,
   Shipment,
-} from '../workflows/order/types.ts';
-import { orderEventId } from './event-id.ts';
+} from '../contracts/order/types.ts';
+import { orderEventId } from '../contracts/events/event-id.ts';
 import {
   EVENT_TYPES,
   type OrderCompletedEvent,
   type OrderFailedEvent,
   type OrderFailedStatus,
-} from './types.ts';
+} from '../contracts/events/types.ts';
 
 /**
  * When the outcome happened. From an activity pass `Context.current().info.scheduledTimestampMs`: it is

@@ -23,7 +23,7 @@ import {
   uniqueId,
   urls,
   type EventTestBed,
-} from './testing.ts';
+} from '../test/support/events.ts';
 import { CONTENT_TYPE_AVRO } from './headers.ts';
 
 /** Stand-ins for what the OTel SDK (issue 6) registers: an async context manager and the W3C propagator. */

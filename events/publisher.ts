@@ -13,7 +13,7 @@ import { type Kafka } from 'kafkajs';
 import { CONTENT_TYPE_AVRO, HEADERS, traceHeaders } from './headers.ts';
 import { type EventLogger } from './kafka.ts';
 import { createSafeProducer } from './producer.ts';
-import { SCHEMAS, subjectFor } from './schemas.ts';
+import { SCHEMAS, subjectFor } from '../contracts/events/schemas.ts';
 import { ORDER_TOPICS, TOPIC_KEYS, type OrderTopics } from './topics.ts';
 import {
   EVENT_TYPE_OF_KIND,
@@ -21,7 +21,7 @@ import {
   type OrderEvent,
   type OrderEventKind,
   type OrderFailedEvent,
-} from './types.ts';
+} from '../contracts/events/types.ts';
 
 /** The event does not match the schema: a bug, not an outage. Its `name` is stable for nonRetryableErrorTypes. */
 export class InvalidOrderEventError extends Error {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { COMPATIBILITY, SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { COMPATIBILITY_LEVEL, getSubjectCompatibility, registerSchema, registerSchemas } from './registry.ts';
-import { orderCompletedSchema, subjectFor, type AvroRecordSchema } from './schemas.ts';
-import { requireEventStack, uniqueId, urls } from './testing.ts';
+import { orderCompletedSchema, subjectFor, type AvroRecordSchema } from '../contracts/events/schemas.ts';
+import { requireEventStack, uniqueId, urls } from '../test/support/events.ts';
 
 const registry = new SchemaRegistry({ host: urls.schemaRegistry });
 const withFields = (fields: AvroRecordSchema['fields']): AvroRecordSchema => ({

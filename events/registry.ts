@@ -9,9 +9,9 @@
 //   latest, because 30 days of retention can hold several.
 // The allowed evolution is: add or remove a field that has a default. Everything else is rejected.
 import { COMPATIBILITY, SchemaType, type SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { SCHEMAS, subjectFor, type AvroRecordSchema } from './schemas.ts';
+import { SCHEMAS, subjectFor, type AvroRecordSchema } from '../contracts/events/schemas.ts';
 import { ORDER_TOPICS, type OrderTopics } from './topics.ts';
-import { type OrderEventKind } from './types.ts';
+import { type OrderEventKind } from '../contracts/events/types.ts';
 
 export const COMPATIBILITY_LEVEL: COMPATIBILITY = COMPATIBILITY.FULL_TRANSITIVE;
 

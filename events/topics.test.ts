@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import kafkajs, { logLevel, type Admin } from 'kafkajs';
 import { createKafkaClient } from './kafka.ts';
-import { eventually, requireEventStack, uniqueId, urls, lazy } from './testing.ts';
+import { eventually, requireEventStack, uniqueId, urls, lazy } from '../test/support/events.ts';
 import {
   deadLetterTopic,
   deadLetterTopicSpec,

@@ -4,7 +4,8 @@
 import { type Admin } from 'kafkajs';
 import kafkajs from 'kafkajs';
 import { z } from 'zod';
-import { type OrderEventKind } from './types.ts';
+import { loadConfig } from '../platform/config.ts';
+import { type OrderEventKind } from '../contracts/events/types.ts';
 
 const { ConfigResourceTypes } = kafkajs; // CommonJS: not a named ESM export
 
@@ -36,23 +37,17 @@ export interface TopicSettings {
   readonly replicationFactor: number;
 }
 
-const settingsSchema = z.object({
+const settingsShape = {
   /** Partitions of each order topic (the unit of consumer parallelism). Only ever raised, never lowered. */
   ORDER_EVENTS_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
   /** retention.ms of order and dead-letter topics: 30 days (ADR-0047). */
   ORDER_EVENTS_RETENTION_MS: z.coerce.number().int().min(60_000).default(THIRTY_DAYS_MS),
   /** Replication factor at creation; 1 on the single-broker local stack. */
   ORDER_EVENTS_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(10).default(1),
-});
+};
 
 export function topicSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): TopicSettings {
-  const result = settingsSchema.safeParse(env);
-  if (!result.success) {
-    throw new Error(
-      `order event topics: invalid configuration\n${result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`,
-    );
-  }
-  const s = result.data;
+  const s = loadConfig('order event topics', settingsShape, env);
   return {
     partitions: s.ORDER_EVENTS_PARTITIONS,
     retentionMs: s.ORDER_EVENTS_RETENTION_MS,

@@ -4,12 +4,12 @@
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import protoPackage from '@temporalio/proto';
-import { downstream } from '../services/registry.ts';
-import { TASK_QUEUES } from '../workflows/order/definitions.ts';
+import { downstream } from '../platform/downstream.ts';
+import { TASK_QUEUES } from '../contracts/order/definitions.ts';
 import { type Component } from './components.ts';
-import { host, ports } from './ports.ts';
+import { host, ports } from '../platform/ports.ts';
 import { type Probe } from './probes.ts';
-import { repoRoot } from './paths.ts';
+import { repoRoot } from '../platform/paths.ts';
 import { consumers, lagExporter, readyUrl } from '../consumers/registry.ts';
 import { setupOrderEventsFromEnv } from '../events/setup.ts';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { missingTools, setup } from './setup.ts';
 import { formatTable, stackIsReady, stackStatus, startStack, stopStack } from './stack.ts';
 import { logFileOf } from './supervisor.ts';
-import { repoRoot, stateDir, statePaths } from './paths.ts';
+import { repoRoot, stateDir, statePaths } from '../platform/paths.ts';
 import { tail } from './exec.ts';
 
 const REQUIRED_NODE_MAJOR = 24;
@@ -81,6 +81,22 @@ function run(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}):
 
 const bin = (name: string): string => join(repoRoot, 'node_modules', '.bin', name);
 
+/** The folders the layering check reads: every folder with source in it. */
+const LAYERED = [
+  'platform',
+  'observability',
+  'contracts',
+  'workflows',
+  'services',
+  'consumers',
+  'events',
+  'order-store',
+  'stack',
+  'tools',
+  'alerts',
+  'test',
+] as const;
+
 /**
  * `npm test`: static checks, then every test against the real stack. Starts the stack when it is not
  * running and stops it afterwards; a stack that was already up is left as it was.
@@ -89,6 +105,8 @@ async function test(): Promise<number> {
   for (const [name, cmd, args] of [
     ['typecheck', bin('tsc'), ['--noEmit']],
     ['lint', bin('eslint'), ['.']],
+    // Imports run one way (README "Layout"; the rules are in .dependency-cruiser.cjs).
+    ['layers', bin('depcruise'), ['--config', '.dependency-cruiser.cjs', '--output-type', 'err', ...LAYERED]],
     ['format', bin('prettier'), ['--check', '--log-level', 'warn', '.']],
   ] as const) {
     console.log(`[test] ${name}`);

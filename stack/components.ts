@@ -3,14 +3,14 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Kafka } from 'kafkajs';
-import { host, ports } from './ports.ts';
-import { repoRoot, statePaths } from './paths.ts';
-import { renderFile, type Vars } from './render.ts';
+import { host, ports } from '../platform/ports.ts';
+import { repoRoot, statePaths } from '../platform/paths.ts';
+import { renderFile, type Vars } from '../platform/render.ts';
 import { type Probe } from './probes.ts';
 import { type Program } from './supervisor.ts';
 import { tools } from './tools.ts';
 import { runLogged } from './exec.ts';
-import { proxyDefinitions } from '../chaos/proxies.ts';
+import { proxyDefinitions } from '../platform/proxies.ts';
 import { alertmanagerVars } from '../alerts/alertmanager-vars.ts';
 
 export interface Component extends Program {

@@ -2,7 +2,7 @@
 // and prints the tail of that tool's log; tools that are present are skipped.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheDir } from './paths.ts';
+import { cacheDir } from '../platform/paths.ts';
 import { install, isInstalled, tools, type Tool } from './tools.ts';
 import { tail } from './exec.ts';
 

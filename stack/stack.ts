@@ -1,6 +1,6 @@
 // Brings the native stack up and down under supervisord, in dependency order, waiting on readiness probes.
 import { Kafka, logLevel } from 'kafkajs';
-import { host, ports } from './ports.ts';
+import { host, ports } from '../platform/ports.ts';
 import { components, type Component } from './components.ts';
 import { appComponents } from './apps.ts';
 import { describeProbe, probeOnce, waitReady } from './probes.ts';

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { capture, runLogged } from './exec.ts';
-import { statePaths } from './paths.ts';
+import { statePaths } from '../platform/paths.ts';
 import { tools } from './tools.ts';
 
 export interface Program {

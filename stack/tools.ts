@@ -3,7 +3,7 @@
 // `<cache>/<name>-<version>/`, so a second checkout, a second run and CI on the same machine reuse it.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheDir, repoRoot } from './paths.ts';
+import { cacheDir, repoRoot } from '../platform/paths.ts';
 import { CommandError, runLogged } from './exec.ts';
 
 export interface InstallContext {

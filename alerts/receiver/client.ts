@@ -1,5 +1,5 @@
 // Reading the stack's alert-receiver: what drills and tests use instead of PagerDuty's and Slack's UIs.
-import { host, ports } from '../../stack/ports.ts';
+import { host, ports } from '../../platform/ports.ts';
 import { type NotificationQuery, type ReceivedNotification } from './store.ts';
 
 export const receiverUrl = `http://${host}:${ports.alertReceiver}`;

@@ -2,8 +2,8 @@
 // HOST (127.0.0.1), PORT (ALERT_RECEIVER_PORT, 9097), ALERT_RECEIVER_FILE (the JSONL file, by default
 // <state>/data/alert-receiver/notifications.jsonl).
 import { join } from 'node:path';
-import { host as defaultHost, ports } from '../../stack/ports.ts';
-import { statePaths } from '../../stack/paths.ts';
+import { host as defaultHost, ports } from '../../platform/ports.ts';
+import { statePaths } from '../../platform/paths.ts';
 import { createReceiverServer } from './server.ts';
 import { openNotificationLog } from './store.ts';
 

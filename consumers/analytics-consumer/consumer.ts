@@ -1,7 +1,7 @@
 // analytics-consumer: running aggregates of outcomes. Completed orders and revenue per currency (never
 // summed across currencies), failures by type, by failed step and by status, and orders per hour and
 // outcome. Subscribes to both topics.
-import { type Database } from '../../services/kit/db.ts';
+import { type Database } from '../../platform/sqlite.ts';
 import { defineConsumer } from '../kit/definition.ts';
 
 export const migrations: readonly string[] = [

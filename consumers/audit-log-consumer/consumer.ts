@@ -1,9 +1,9 @@
 // audit-log-consumer: an append-only log of every order event, with where it was read from (topic,
 // partition, offset) and the trace it belongs to. Triggers refuse UPDATE and DELETE. Subscribes to both.
 import { z } from 'zod';
-import { type OrderEvent } from '../../events/types.ts';
-import { type Database } from '../../services/kit/db.ts';
-import { parse } from '../../services/kit/http.ts';
+import { type OrderEvent } from '../../contracts/events/types.ts';
+import { type Database } from '../../platform/sqlite.ts';
+import { parse } from '../../platform/http.ts';
 import { defineConsumer, type HandlerContext } from '../kit/definition.ts';
 
 export const migrations: readonly string[] = [

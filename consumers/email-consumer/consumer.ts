@@ -2,9 +2,9 @@
 // stand-in for a mail provider; a real one would be an outbox row sent by a separate loop). Events carry
 // no address: the recipient is the customer id, which the mail system resolves. Subscribes to both.
 import { z } from 'zod';
-import { type OrderCompletedEvent, type OrderFailedEvent } from '../../events/types.ts';
-import { type Database } from '../../services/kit/db.ts';
-import { parse } from '../../services/kit/http.ts';
+import { type OrderCompletedEvent, type OrderFailedEvent } from '../../contracts/events/types.ts';
+import { type Database } from '../../platform/sqlite.ts';
+import { parse } from '../../platform/http.ts';
 import { defineConsumer } from '../kit/definition.ts';
 
 export type EmailTemplate = 'order_confirmation' | 'order_failed';

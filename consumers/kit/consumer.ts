@@ -5,7 +5,7 @@ import { type SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { type Consumer, type Kafka } from 'kafkajs';
 import { type EventLogger } from '../../events/kafka.ts';
 import { createSafeProducer } from '../../events/producer.ts';
-import { type AvroRecordSchema } from '../../events/schemas.ts';
+import { type AvroRecordSchema } from '../../contracts/events/schemas.ts';
 import {
   deadLetterTopic,
   deadLetterTopicSpec,
@@ -16,8 +16,8 @@ import {
   type OrderTopics,
   type TopicSettings,
 } from '../../events/topics.ts';
-import { type OrderEventKind } from '../../events/types.ts';
-import { type Database } from '../../services/kit/db.ts';
+import { type OrderEventKind } from '../../contracts/events/types.ts';
+import { type Database } from '../../platform/sqlite.ts';
 import { deadLetterMessage, type SourceRecord } from './dead-letter.ts';
 import { subscribedKinds, type ConsumerDefinition } from './definition.ts';
 import { ConsumerStoppingError } from './errors.ts';

@@ -1,5 +1,5 @@
 // A consumer's SQLite file: its own migrations plus the kit's processed-events table.
-import { openDatabase, type Database } from '../../services/kit/db.ts';
+import { openDatabase, type Database } from '../../platform/sqlite.ts';
 import { type ConsumerDefinition } from './definition.ts';
 import { ensureProcessedEventsTable } from './processed-events.ts';
 

@@ -2,8 +2,12 @@
 // handler per event kind it subscribes to, and the HTTP routes that show its state. The kit does the
 // rest: subscription, decoding, idempotency, retries, dead letters, offsets, metrics, shutdown.
 import { type FastifyInstance } from 'fastify';
-import { type Database } from '../../services/kit/db.ts';
-import { type OrderCompletedEvent, type OrderEventKind, type OrderFailedEvent } from '../../events/types.ts';
+import { type Database } from '../../platform/sqlite.ts';
+import {
+  type OrderCompletedEvent,
+  type OrderEventKind,
+  type OrderFailedEvent,
+} from '../../contracts/events/types.ts';
 
 export interface HandlerContext {
   /** The consumer's own database, inside the transaction that also marks the event processed. */

@@ -26,4 +26,4 @@ export {
   loadConsumerConfig,
   DEFAULT_DATA_DIR,
 } from './process.ts';
-export { writeScrapeTarget, removeScrapeTarget } from './scrape-target.ts';
+export { writeScrapeTarget, removeScrapeTarget } from '../../platform/scrape-targets.ts';

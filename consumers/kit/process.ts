@@ -8,17 +8,17 @@ import { collectDefaultMetrics } from 'prom-client';
 import { z } from 'zod';
 import { loadEventsConfig } from '../../events/config.ts';
 import { createKafkaClient, createSchemaRegistryClient } from '../../events/kafka.ts';
-import { loadConfig, port, str } from '../../services/kit/config.ts';
-import { type Database } from '../../services/kit/db.ts';
-import { createServiceApp, serve } from '../../services/kit/http.ts';
-import { statePaths } from '../../stack/paths.ts';
+import { loadConfig, port, str } from '../../platform/config.ts';
+import { type Database } from '../../platform/sqlite.ts';
+import { createHttpApp, serve } from '../../platform/http.ts';
+import { statePaths } from '../../platform/paths.ts';
 import { type ConsumerProcess } from '../registry.ts';
 import { createEventConsumer, type EventConsumer } from './consumer.ts';
 import { openConsumerDatabase } from './database.ts';
 import { type ConsumerDefinition } from './definition.ts';
 import { createConsumerMetrics } from './metrics.ts';
 import { sleep, type RetryPolicy } from './retry.ts';
-import { removeScrapeTarget, writeScrapeTarget } from './scrape-target.ts';
+import { removeScrapeTarget, writeScrapeTarget } from '../../platform/scrape-targets.ts';
 
 export const DEFAULT_DATA_DIR = join(statePaths.data, 'consumers');
 
@@ -81,11 +81,10 @@ export async function runConsumerProcess(
   collectDefaultMetrics({ register: metrics.registry });
 
   const late: { consumer?: EventConsumer; targetFile?: string } = {}; // referenced by closures before they exist
-  const app = createServiceApp({
+  const app = createHttpApp({
     service: definition.name,
     logLevel: config.LOG_LEVEL,
     faults: false,
-    metrics: false, // its own /metrics
     ready: () => {
       const s = late.consumer?.status();
       if (!s?.joined)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../services/kit/db.ts';
+import { openDatabase } from '../../platform/sqlite.ts';
 import {
   applyOnce,
   ensureProcessedEventsTable,

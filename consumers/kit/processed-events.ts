@@ -1,7 +1,7 @@
 // Idempotency by event id: the kit's own table in the consumer's database. The consumer's effect and
 // the row here are written in one transaction, so an event is applied exactly once however often it is
 // delivered (redelivery after a crash, a re-published duplicate, an offset reset, a replay).
-import { transaction, type Database } from '../../services/kit/db.ts';
+import { transaction, type Database } from '../../platform/sqlite.ts';
 
 /** Created beside the consumer's tables, outside its numbered migrations. */
 const DDL = `CREATE TABLE IF NOT EXISTS kit_processed_events (

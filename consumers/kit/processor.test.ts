@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { type SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { orderCompletedEvent } from '../../events/order-events.ts';
-import { openDatabase } from '../../services/kit/db.ts';
+import { openDatabase } from '../../platform/sqlite.ts';
 import { defineConsumer } from './definition.ts';
 import { createConsumerMetrics } from './metrics.ts';
 import { ensureProcessedEventsTable } from './processed-events.ts';

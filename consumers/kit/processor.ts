@@ -5,10 +5,10 @@ import { SchemaType, type SchemaRegistry } from '@kafkajs/confluent-schema-regis
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { extractTraceContext, headerString, HEADERS } from '../../events/headers.ts';
 import { type EventLogger } from '../../events/kafka.ts';
-import { SCHEMAS, type AvroRecordSchema } from '../../events/schemas.ts';
+import { SCHEMAS, type AvroRecordSchema } from '../../contracts/events/schemas.ts';
 import { type OrderTopics } from '../../events/topics.ts';
-import { EVENT_TYPE_OF_KIND, type OrderEvent, type OrderEventKind } from '../../events/types.ts';
-import { type Database } from '../../services/kit/db.ts';
+import { EVENT_TYPE_OF_KIND, type OrderEvent, type OrderEventKind } from '../../contracts/events/types.ts';
+import { type Database } from '../../platform/sqlite.ts';
 import { type SourceRecord } from './dead-letter.ts';
 import { type ConsumerDefinition, type HandlerContext } from './definition.ts';
 import {

@@ -7,9 +7,9 @@ import {
   sampleCompleted,
   type EventTestBed,
   lazy,
-} from '../../events/testing.ts';
+} from '../../test/support/events.ts';
 import { auditLogConsumer } from '../audit-log-consumer/consumer.ts';
-import { startTestConsumer, type TestConsumer } from '../kit/testing.ts';
+import { startTestConsumer, type TestConsumer } from '../../test/support/consumers.ts';
 import { createLagMonitor, type LagMonitor, type PartitionLag } from './lag.ts';
 
 const total = (rows: readonly PartitionLag[]) => rows.reduce((n, r) => n + r.lagMessages, 0);
@@ -19,6 +19,8 @@ describe('consumer lag', () => {
   let bed: EventTestBed;
   let consumer: TestConsumer;
   let monitor: LagMonitor;
+  // The monitor's clock runs this far ahead of the real one: the test moves it instead of sleeping.
+  let ahead = 0;
 
   // Set up once, on first use: if the stack is down, every test fails with the command that starts it
   // (a failing beforeAll would report the tests as skipped).
@@ -28,6 +30,7 @@ describe('consumer lag', () => {
     monitor = createLagMonitor({
       kafka: bed.kafka,
       targets: [{ group: consumer.group, topics: consumer.consumer.topics }],
+      now: () => Date.now() + ahead,
     });
     await monitor.start();
   });
@@ -47,11 +50,11 @@ describe('consumer lag', () => {
 
     consumer.consumer.pause();
     for (let i = 0; i < 5; i++) await bed.publisher.publishOrderCompleted(sampleCompleted());
-    await new Promise((r) => setTimeout(r, 1_500));
+    ahead += 1_500; // the oldest unconsumed message is now at least 1.5 s old to the monitor
 
     const behind = await monitor.refresh();
     expect(total(behind)).toBe(5);
-    expect(oldest(behind)).toBeGreaterThanOrEqual(1.4);
+    expect(oldest(behind)).toBeGreaterThanOrEqual(1.5);
     expect(oldest(behind)).toBeLessThan(30);
     const text = await monitor.metrics.registry.metrics();
     const sum = (name: string) =>
@@ -64,11 +67,12 @@ describe('consumer lag', () => {
         ),
       ].reduce((n, m) => n + Number(m[1]), 0);
     expect(sum('kafka_consumergroup_lag_messages')).toBe(5);
-    expect(sum('kafka_consumergroup_lag_seconds')).toBeGreaterThan(1.4);
+    expect(sum('kafka_consumergroup_lag_seconds')).toBeGreaterThanOrEqual(1.5);
 
     // Still paused: the age keeps growing even though nothing new arrives.
-    await new Promise((r) => setTimeout(r, 1_000));
-    expect(oldest(await monitor.refresh())).toBeGreaterThan(oldest(behind));
+    ahead += 1_000;
+    // One more second on the monitor's clock (0.999: the ages are floats divided from milliseconds).
+    expect(oldest(await monitor.refresh())).toBeGreaterThan(oldest(behind) + 0.999);
 
     consumer.consumer.resume();
     const caughtUp = await eventually(
@@ -101,6 +105,7 @@ describe('consumer lag', () => {
         0,
       );
       expect(total(rows)).toBe(high);
+      expect(rows).toHaveLength(2); // one per partition of the topic
       expect(rows.every((r) => r.committedOffset === -1)).toBe(true);
       expect(oldest(rows)).toBeGreaterThan(0);
     } finally {

@@ -6,9 +6,9 @@ import { collectDefaultMetrics } from 'prom-client';
 import { z } from 'zod';
 import { loadEventsConfig } from '../../events/config.ts';
 import { createKafkaClient } from '../../events/kafka.ts';
-import { loadConfig, port, str } from '../../services/kit/config.ts';
-import { createServiceApp, serve } from '../../services/kit/http.ts';
-import { removeScrapeTarget, writeScrapeTarget } from '../kit/scrape-target.ts';
+import { loadConfig, port, str } from '../../platform/config.ts';
+import { createHttpApp, serve } from '../../platform/http.ts';
+import { removeScrapeTarget, writeScrapeTarget } from '../../platform/scrape-targets.ts';
 import { lagExporter, lagTargets } from '../registry.ts';
 import { createLagMetrics, createLagMonitor } from './lag.ts';
 
@@ -23,11 +23,10 @@ const targets = lagTargets(events.topics);
 
 const metrics = createLagMetrics();
 collectDefaultMetrics({ register: metrics.registry });
-const app = createServiceApp({
+const app = createHttpApp({
   service: lagExporter.name,
   logLevel: config.LOG_LEVEL,
   faults: false,
-  metrics: false, // its own /metrics
   ready: () => {
     const { at } = monitor.last();
     if (at === undefined) throw new Error('no lag measured yet');

@@ -2,8 +2,8 @@
 // of the order total (totalCents / 100, rounded down), whatever the currency. Subscribes to
 // orders.completed only: a failed order earns nothing.
 import { z } from 'zod';
-import { parse } from '../../services/kit/http.ts';
-import { type Database } from '../../services/kit/db.ts';
+import { parse } from '../../platform/http.ts';
+import { type Database } from '../../platform/sqlite.ts';
 import { defineConsumer } from '../kit/definition.ts';
 
 export const pointsFor = (totalCents: number): number => Math.max(0, Math.floor(totalCents / 100));

@@ -6,8 +6,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
-import { tempDir } from '../../services/kit/testing.ts';
-import type { WorkflowFinished } from '../../workflows/order/metrics-sink.ts';
+import { tempDir } from '../../test/support/services.ts';
+import type { WorkflowFinished } from '../../contracts/order/metrics-sink.ts';
 import {
   ACTIVITY_STEPS,
   activityStepName,
@@ -15,7 +15,7 @@ import {
   createRegistry,
   createWorkflowMetrics,
 } from './definitions.ts';
-import { recordWorkflowFinished } from './workflow-sink.ts';
+import { recordWorkflowFinished } from '../../workflows/workers/workflow-metrics.ts';
 import { serveMetrics } from './server.ts';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });

@@ -1,9 +1,9 @@
 // A small /metrics endpoint for processes that have no HTTP server of their own (the Temporal workers):
 // node:http, the registry's OpenMetrics text, and the Prometheus file_sd target written while it listens
-// (consumers/kit/scrape-target.ts), removed on close or exit.
+// (platform/scrape-targets.ts), removed on close or exit.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { removeScrapeTarget, writeScrapeTarget } from '../../consumers/kit/scrape-target.ts';
+import { removeScrapeTarget, writeScrapeTarget } from '../../platform/scrape-targets.ts';
 import type { MetricsRegistry } from './definitions.ts';
 
 export interface MetricsServer {

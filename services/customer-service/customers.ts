@@ -1,8 +1,9 @@
 // Customer accounts and whether they may place orders. Only an active account is eligible; a blocked one
 // carries the reason, which the order workflow shows when it rejects the order.
 import { randomUUID } from 'node:crypto';
-import { type Database, transaction } from '../kit/db.ts';
-import { AppError, notFound } from '../kit/errors.ts';
+import { type Database, transaction } from '../../platform/sqlite.ts';
+import { AppError } from '../../platform/errors.ts';
+import { CustomerErrors } from './errors.ts';
 import { type CustomerRecord, type CustomerStore, type Status, type Tier } from './store.ts';
 
 export interface CustomerView {
@@ -44,7 +45,7 @@ export function toView(c: CustomerRecord): CustomerView {
 export function customerService(db: Database, store: CustomerStore, now: () => Date) {
   const get = (id: string): CustomerRecord => {
     const found = store.get(id);
-    if (!found) throw notFound('customer', id);
+    if (!found) throw new AppError(CustomerErrors.customerNotFound, 404, `customer ${id} not found`);
     return found;
   };
 
@@ -52,9 +53,12 @@ export function customerService(db: Database, store: CustomerStore, now: () => D
   const assertEmailFree = (email: string, ownerId?: string): void => {
     const holder = store.getByEmail(email);
     if (holder && holder.id !== ownerId) {
-      throw new AppError('CUSTOMER_EXISTS', 409, `a customer with email ${email} already exists`, {
-        field: 'email',
-      });
+      throw new AppError(
+        CustomerErrors.customerExists,
+        409,
+        `a customer with email ${email} already exists`,
+        { field: 'email' },
+      );
     }
   };
 
@@ -65,7 +69,9 @@ export function customerService(db: Database, store: CustomerStore, now: () => D
       return transaction(db, () => {
         const id = input.id ?? `cust-${randomUUID()}`;
         if (store.get(id))
-          throw new AppError('CUSTOMER_EXISTS', 409, `customer ${id} already exists`, { field: 'id' });
+          throw new AppError(CustomerErrors.customerExists, 409, `customer ${id} already exists`, {
+            field: 'id',
+          });
         assertEmailFree(input.email);
         const at = now().toISOString();
         const record: CustomerRecord = {

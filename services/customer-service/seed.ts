@@ -1,6 +1,6 @@
 // Demo customers, one per path through the order workflow. Inserted only into an empty table, so a restart
 // (or an admin's changes) is never overwritten.
-import { type Database, transaction } from '../kit/db.ts';
+import { type Database, transaction } from '../../platform/sqlite.ts';
 import { type CustomerRecord, customerStore } from './store.ts';
 
 type SeedCustomer = Omit<CustomerRecord, 'createdAt' | 'updatedAt'>;

@@ -1,6 +1,6 @@
 // SQL for customers. A row keeps the status and why it was set; eligibility is derived from them in
 // customers.ts, so the two can never disagree.
-import { type Database } from '../kit/db.ts';
+import { type Database } from '../../platform/sqlite.ts';
 
 export const migrations: readonly string[] = [
   `CREATE TABLE customers (

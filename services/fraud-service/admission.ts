@@ -2,7 +2,8 @@
 // at a time from a bounded queue, each in its own macrotask: between two inferences the loop gets back to
 // the sockets, so a burst is admitted or shed right away instead of every request waiting behind the whole
 // burst to learn it is too late. A full queue answers 503 OVERLOADED with a Retry-After estimate.
-import { AppError } from '../kit/errors.ts';
+import { AppError } from '../../platform/errors.ts';
+import { FraudErrors } from './errors.ts';
 
 export interface AdmissionStats {
   readonly waiting: number;
@@ -19,10 +20,12 @@ export interface AdmissionStats {
 export class OverloadedError extends AppError {
   readonly retryAfterSeconds: number;
   constructor(waiting: number, retryAfterSeconds: number) {
-    super('OVERLOADED', 503, `fraud scoring is at capacity (${waiting} assessments waiting); retry later`, {
-      waiting,
-      retryAfterSeconds,
-    });
+    super(
+      FraudErrors.overloaded,
+      503,
+      `fraud scoring is at capacity (${waiting} assessments waiting); retry later`,
+      { waiting, retryAfterSeconds },
+    );
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }

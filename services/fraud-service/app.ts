@@ -1,7 +1,7 @@
 // HTTP routes of the fraud service; the rules live in assessments.ts, the SQL in store.ts.
 import { type FastifyInstance } from 'fastify';
-import { type Database } from '../kit/db.ts';
-import { createServiceApp, parse } from '../kit/http.ts';
+import { type Database } from '../../platform/sqlite.ts';
+import { createServiceApp, parse } from '../kit/app.ts';
 import { AdmissionQueue, OverloadedError } from './admission.ts';
 import { assessmentRequest, createFraudService, orderParams, reviewRequest } from './assessments.ts';
 import { MODEL_VERSION } from './model.ts';

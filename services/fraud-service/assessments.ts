@@ -2,8 +2,9 @@
 // tests can steer an order to each decision (README.md lists them); the model only ever escalates to review.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { AppError, notFound } from '../kit/errors.ts';
+import { AppError } from '../../platform/errors.ts';
 import { type AdmissionQueue } from './admission.ts';
+import { FraudErrors } from './errors.ts';
 import { MODEL_VERSION, score, type ScoringInput } from './model.ts';
 import { type Assessment, type AssessmentStore, type Decision, type Review } from './store.ts';
 
@@ -133,19 +134,19 @@ export function createFraudService({
 
     get(orderId) {
       const stored = store.find(orderId);
-      if (!stored) throw notFound('assessment', orderId);
+      if (!stored) throw new AppError(FraudErrors.assessmentNotFound, 404, `assessment ${orderId} not found`);
       return view(stored);
     },
 
     review(orderId, { decision, reviewer }) {
       const stored = store.find(orderId);
-      if (!stored) throw notFound('assessment', orderId);
+      if (!stored) throw new AppError(FraudErrors.assessmentNotFound, 404, `assessment ${orderId} not found`);
       const recorded =
         stored.review ??
         store.recordReview(orderId, { decision, reviewer, reviewedAt: now().toISOString() }).review!;
       // A retried call carries the same outcome; a different outcome for the same order is a real conflict.
       if (recorded.decision !== decision || recorded.reviewer !== reviewer) {
-        throw new AppError('REVIEW_ALREADY_RECORDED', 409, `order ${orderId} was already reviewed`, {
+        throw new AppError(FraudErrors.reviewAlreadyRecorded, 409, `order ${orderId} was already reviewed`, {
           review: recorded,
         });
       }

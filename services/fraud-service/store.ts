@@ -1,6 +1,6 @@
 // SQL for assessments and the human review outcomes recorded against them. Reviews are kept apart from
 // the model's output: they are the labels the next model version is trained on.
-import { type Database } from '../kit/db.ts';
+import { type Database } from '../../platform/sqlite.ts';
 
 export const migrations: readonly string[] = [
   `CREATE TABLE assessments (

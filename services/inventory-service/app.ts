@@ -2,9 +2,9 @@
 // reservation write goes through the stock lock (lock.ts); reads do not wait for it.
 import { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { type Database } from '../kit/db.ts';
-import { createServiceApp, parse } from '../kit/http.ts';
-import { downstream } from '../registry.ts';
+import { type Database } from '../../platform/sqlite.ts';
+import { createServiceApp, parse } from '../kit/app.ts';
+import { downstream } from '../../platform/downstream.ts';
 import { stockLock } from './lock.ts';
 import { defaultTtlSeconds, reservationService } from './reservations.ts';
 import { stockService } from './stock.ts';

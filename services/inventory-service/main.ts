@@ -1,10 +1,10 @@
 // Process entry point: configuration, the SQLite file (kept across restarts), demo stock, the expiry
 // sweep, then HTTP.
 import { z } from 'zod';
-import { loadConfig } from '../kit/config.ts';
-import { serve } from '../kit/http.ts';
-import { openServiceDatabase, serviceConfig } from '../kit/service.ts';
-import { downstream } from '../registry.ts';
+import { loadConfig } from '../../platform/config.ts';
+import { serve } from '../../platform/http.ts';
+import { openServiceDatabase, serviceConfig } from '../../platform/service.ts';
+import { downstream } from '../../platform/downstream.ts';
 import { buildApp } from './app.ts';
 import { expireDueReservations } from './reservations.ts';
 import { seed } from './seed.ts';

@@ -1,8 +1,9 @@
 // Reservations: all-or-nothing holds on stock for one order, keyed by the caller's reservationId so a
 // retried activity never reserves twice. A hold lasts until its TTL (ADR-0047: 15 minutes); after that it
 // counts as expired and its stock is free again, whether or not the sweep has written that down yet.
-import { type Database, transaction } from '../kit/db.ts';
-import { AppError } from '../kit/errors.ts';
+import { type Database, transaction } from '../../platform/sqlite.ts';
+import { AppError } from '../../platform/errors.ts';
+import { InventoryErrors } from './errors.ts';
 import { type Line, mergeLines, type StockService } from './stock.ts';
 import { type InventoryStore, type ReservationRecord, type StoredStatus } from './store.ts';
 
@@ -25,7 +26,7 @@ export interface ReservationRequest {
 }
 
 const notFound = (id: string): AppError =>
-  new AppError('RESERVATION_NOT_FOUND', 404, `reservation ${id} not found`);
+  new AppError(InventoryErrors.reservationNotFound, 404, `reservation ${id} not found`);
 
 /** The status as of `at`: a hold past its time is expired even before the sweep records it. */
 const statusAt = (r: ReservationRecord, at: number): ReservationStatus =>
@@ -74,7 +75,7 @@ export function reservationService(
           // Same id, different order: a caller bug, not a retry. Answering with the old hold would hide it.
           if (!sameLines(replay.items, lines)) {
             throw new AppError(
-              'RESERVATION_CONFLICT',
+              InventoryErrors.reservationConflict,
               409,
               `reservation ${request.reservationId} exists with different items`,
               {
@@ -95,7 +96,7 @@ export function reservationService(
           .filter((l) => l.requested > l.available);
         if (short.length > 0) {
           throw new AppError(
-            'INSUFFICIENT_STOCK',
+            InventoryErrors.insufficientStock,
             409,
             `not enough stock for ${short.map((l) => l.sku).join(', ')}`,
             short,
@@ -123,7 +124,7 @@ export function reservationService(
         if (status === 'committed') {
           // The goods are sold; putting them back on the shelf is a return, not a release.
           throw new AppError(
-            'RESERVATION_COMMITTED',
+            InventoryErrors.reservationCommitted,
             409,
             `reservation ${id} is committed and cannot be released`,
             { status },
@@ -141,9 +142,12 @@ export function reservationService(
         const current = find(id);
         const status = statusAt(current, at);
         if (status === 'released' || status === 'expired') {
-          throw new AppError('RESERVATION_NOT_HELD', 409, `reservation ${id} is ${status}, not held`, {
-            status,
-          });
+          throw new AppError(
+            InventoryErrors.reservationNotHeld,
+            409,
+            `reservation ${id} is ${status}, not held`,
+            { status },
+          );
         }
         if (status === 'held') {
           for (const { sku, quantity } of store.items(id)) store.takeOnHand(sku, quantity);

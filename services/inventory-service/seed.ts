@@ -1,6 +1,6 @@
 // Demo stock: plenty of the everyday SKUs, a few of a limited print (the third order takes the last one),
 // and a sold-out sneaker. Inserted only when there is no stock at all, so restarts keep what was sold.
-import { type Database, transaction } from '../kit/db.ts';
+import { type Database, transaction } from '../../platform/sqlite.ts';
 import { inventoryStore, type SkuRecord } from './store.ts';
 
 export const seedStock: readonly SkuRecord[] = [

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FastifyInstance } from 'fastify';
-import { type Database, openDatabase } from '../kit/db.ts';
+import { type Database, openDatabase } from '../../platform/sqlite.ts';
 import { buildApp } from './app.ts';
 import { seed } from './seed.ts';
 import { type AvailabilityView, type StockView } from './stock.ts';
 import { migrations } from './store.ts';
-import { tempDir, type TempDir } from '../kit/testing.ts';
+import { tempDir, type TempDir } from '../../test/support/services.ts';
 
 interface ErrorBody {
   error: { code: string; message: string; details?: unknown };

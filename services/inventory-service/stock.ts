@@ -1,6 +1,7 @@
 // Stock levels: what is on hand, what live reservations hold, and what is left to promise.
-import { type Database, transaction } from '../kit/db.ts';
-import { AppError } from '../kit/errors.ts';
+import { type Database, transaction } from '../../platform/sqlite.ts';
+import { AppError } from '../../platform/errors.ts';
+import { InventoryErrors } from './errors.ts';
 import { type InventoryStore } from './store.ts';
 
 export interface Line {
@@ -22,7 +23,7 @@ export interface AvailabilityView {
 }
 
 export const skuNotFound = (sku: string): AppError =>
-  new AppError('SKU_NOT_FOUND', 404, `sku ${sku} not found`, { sku });
+  new AppError(InventoryErrors.skuNotFound, 404, `sku ${sku} not found`, { sku });
 
 /** One line per SKU, quantities summed, in first-seen order: stock is per SKU, however the cart lists it. */
 export function mergeLines(items: readonly Line[]): Line[] {
@@ -68,7 +69,7 @@ export function stockService(db: Database, store: InventoryStore, now: () => Dat
         const reserved = current ? store.reserved(sku, at) : 0;
         if (change.onHand < reserved) {
           throw new AppError(
-            'STOCK_BELOW_RESERVED',
+            InventoryErrors.stockBelowReserved,
             409,
             `sku ${sku} has ${reserved} reserved; on hand cannot go below that`,
             {

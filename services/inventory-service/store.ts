@@ -1,7 +1,7 @@
 // SQL for stock and reservations. Times are epoch milliseconds. What is reserved is never stored as a
 // counter: it is the sum of the held, unexpired reservations at the moment asked, so an expired hold
 // frees its stock without anything having to run (the sweep only writes the status down).
-import { type Database } from '../kit/db.ts';
+import { type Database } from '../../platform/sqlite.ts';
 
 export const migrations: readonly string[] = [
   `CREATE TABLE skus (

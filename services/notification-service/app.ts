@@ -1,8 +1,8 @@
 // HTTP routes of the notification service; sending rules in notifications.ts, redaction in redact.ts,
 // message text in templates.ts, SQL in store.ts.
 import { type FastifyInstance } from 'fastify';
-import { type Database } from '../kit/db.ts';
-import { createServiceApp, parse } from '../kit/http.ts';
+import { type Database } from '../../platform/sqlite.ts';
+import { createServiceApp, parse } from '../kit/app.ts';
 import {
   createNotificationService,
   listQuery,

@@ -1,7 +1,8 @@
 // Sending notifications: redact, render, hand to the email provider, record. A notificationId is sent at
 // most once: a retried send returns the original record instead of mailing the customer again.
 import { z } from 'zod';
-import { AppError, notFound } from '../kit/errors.ts';
+import { AppError } from '../../platform/errors.ts';
+import { NotificationErrors } from './errors.ts';
 import { redact } from './redact.ts';
 import { type Notification, type NotificationStore } from './store.ts';
 import { render, TEMPLATES } from './templates.ts';
@@ -61,7 +62,7 @@ export function createNotificationService({
       existing.customerId !== request.customerId
     ) {
       throw new AppError(
-        'NOTIFICATION_ID_CONFLICT',
+        NotificationErrors.notificationIdConflict,
         409,
         `notification ${request.notificationId} was already used for another message`,
         {
@@ -80,7 +81,7 @@ export function createNotificationService({
       const message = render(request.template, request.orderId, data);
       if (provider.failureRate > 0 && random() < provider.failureRate) {
         throw new AppError(
-          'PROVIDER_UNAVAILABLE',
+          NotificationErrors.providerUnavailable,
           502,
           'the email provider refused the message (5xx); nothing was sent',
         );
@@ -102,7 +103,8 @@ export function createNotificationService({
 
     get(id) {
       const notification = store.find(id);
-      if (!notification) throw notFound('notification', id);
+      if (!notification)
+        throw new AppError(NotificationErrors.notificationNotFound, 404, `notification ${id} not found`);
       return notification;
     },
 

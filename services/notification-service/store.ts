@@ -1,6 +1,6 @@
 // SQL for the sent-notification log. `seq` orders records by when they were sent, even within one
 // millisecond; the notificationId is the caller's idempotency key.
-import { type Database } from '../kit/db.ts';
+import { type Database } from '../../platform/sqlite.ts';
 import { type Template } from './templates.ts';
 
 export const migrations: readonly string[] = [

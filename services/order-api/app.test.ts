@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { buildApp } from './app.ts';
 import { createOrders, orderIdFor } from './orders.ts';
-import { SqliteOrderStore, type OrderStore } from './store.ts';
+import { SqliteOrderStore, type OrderStore } from '../../order-store/index.ts';
 
 const valid = {
   customerId: 'cust-alice',

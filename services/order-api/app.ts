@@ -2,7 +2,8 @@
 import type { MetricsRegistry } from '../../observability/metrics/definitions.ts';
 import { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { createServiceApp, parse } from '../kit/http.ts';
+import { createServiceApp, parse } from '../kit/app.ts';
+import { OrderApiErrors } from './errors.ts';
 import type { Orders } from './orders.ts';
 
 const id = z
@@ -58,7 +59,11 @@ export function buildApp(deps: {
 
   app.post('/orders', async (req, reply) => {
     const request = parse(orderRequestSchema, req.body);
-    const key = parse(idempotencyKeySchema, req.headers['idempotency-key'], 'INVALID_IDEMPOTENCY_KEY');
+    const key = parse(
+      idempotencyKeySchema,
+      req.headers['idempotency-key'],
+      OrderApiErrors.invalidIdempotencyKey,
+    );
     const accepted = await deps.orders.submit(request, key);
     return reply
       .status(202)
@@ -70,11 +75,11 @@ export function buildApp(deps: {
   });
 
   app.get<{ Params: { id: string } }>('/orders/:id', async (req) =>
-    deps.orders.get(parse(id, req.params.id, 'INVALID_ORDER_ID')),
+    deps.orders.get(parse(id, req.params.id, OrderApiErrors.invalidOrderId)),
   );
 
   app.post<{ Params: { id: string } }>('/orders/:id/review', async (req) => {
-    const orderId = parse(id, req.params.id, 'INVALID_ORDER_ID');
+    const orderId = parse(id, req.params.id, OrderApiErrors.invalidOrderId);
     return deps.orders.review(orderId, parse(reviewSchema, req.body));
   });
 

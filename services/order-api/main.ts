@@ -1,31 +1,15 @@
 // order-api: accepts orders (idempotently), reports their status, takes review decisions.
-import { join } from 'node:path';
-import { z } from 'zod';
 import { Client, Connection } from '@temporalio/client';
-import { loadConfig, port, str } from '../kit/config.ts';
-import { serve } from '../kit/http.ts';
-import { statePaths } from '../../stack/paths.ts';
+import { loadOrderApiConfig } from './config.ts';
+import { serve } from '../../platform/http.ts';
 import { buildApp } from './app.ts';
 import { createOrders } from './orders.ts';
-import { openOrderStore } from './store.ts';
+import { openOrderStore } from '../../order-store/index.ts';
 import { createRegistry } from '../../observability/metrics/definitions.ts';
 import { registerOrderGauges, temporalOpenOrders } from './order-gauges.ts';
 import { workflowClientTracing } from '../../observability/tracing/temporal.ts';
 
-const config = loadConfig('order-api', {
-  HOST: str('127.0.0.1'),
-  PORT: port(8080),
-  TEMPORAL_ADDRESS: str('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: str('default'),
-  ORDERS_DB: str(join(statePaths.data, 'services', 'orders.db')),
-  /** How long a flagged order waits for a reviewer; then it is rejected (never charged). */
-  REVIEW_TIMEOUT_SECONDS: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .default(24 * 60 * 60),
-  LOG_LEVEL: str('info'),
-});
+const config = loadOrderApiConfig();
 
 const store = openOrderStore(config.ORDERS_DB);
 // Lazy: order-api starts (and answers 503) while Temporal is down, and recovers when it is back.

@@ -33,13 +33,14 @@ describe('order gauges', () => {
     ];
     const registry = createRegistry();
     const errors: unknown[] = [];
+    let clock = now.getTime(); // moved by hand: the snapshot cache never waits on the real clock
     registerOrderGauges(
       registry,
       () => {
         calls++;
         return fail ? Promise.reject(new Error('temporal down')) : Promise.resolve(orders);
       },
-      { now: () => now, onError: (err) => errors.push(err) },
+      { now: () => clock, onError: (err) => errors.push(err) },
     );
     const text = await registry.metrics();
     expect(calls).toBe(1);
@@ -50,8 +51,13 @@ describe('order gauges', () => {
     expect(text).toContain('orderflow_orders_in_status{status="compensating"} 0');
 
     fail = true;
-    await new Promise((r) => setTimeout(r, 1100)); // past the snapshot cache
+    clock += 1000; // still within the snapshot cache (1 s): the same snapshot, the source not asked
+    expect(await registry.metrics()).toBe(text);
+    expect(calls).toBe(1);
+
+    clock += 1; // past it: a new snapshot, and the source fails
     const down = await registry.metrics();
+    expect(calls).toBe(2);
     expect(errors).toHaveLength(1);
     expect(down).toMatch(/^orderflow_review_queue_size nan$/im); // prom-client writes Nan; Prometheus parses any case
     expect(down).toMatch(/^orderflow_review_queue_oldest_seconds nan$/im);

@@ -18,8 +18,8 @@
 import { Gauge } from 'prom-client';
 import type { Client } from '@temporalio/client';
 import type { MetricsRegistry } from '../../observability/metrics/definitions.ts';
-import { orderStateQuery, WORKFLOW_TYPE } from '../../workflows/order/definitions.ts';
-import { ORDER_STATUSES, type OrderStatus } from '../../workflows/order/types.ts';
+import { orderStateQuery, WORKFLOW_TYPE } from '../../contracts/order/definitions.ts';
+import { ORDER_STATUSES, type OrderStatus } from '../../contracts/order/types.ts';
 
 export const TERMINAL_STATUSES: readonly OrderStatus[] = ['completed', 'failed', 'compensation_failed'];
 export const OPEN_STATUSES = ORDER_STATUSES.filter((s) => !TERMINAL_STATUSES.includes(s));
@@ -80,17 +80,21 @@ export function temporalOpenOrders(temporal: Client): () => Promise<OpenOrder[]>
 export function registerOrderGauges(
   registry: MetricsRegistry,
   source: () => Promise<OpenOrder[]>,
-  options: { now?: () => Date; onError?: (err: unknown) => void } = {},
+  options: {
+    /** The clock, ms since the epoch (Date.now by default): the snapshot cache's and the ages'. */
+    now?: () => number;
+    onError?: (err: unknown) => void;
+  } = {},
 ): void {
-  const now = options.now ?? (() => new Date());
+  const now = options.now ?? Date.now;
   let cached: { at: number; snapshot: Promise<OrderSnapshot | undefined> } | undefined;
   const snapshot = (): Promise<OrderSnapshot | undefined> => {
-    const t = Date.now();
+    const t = now();
     if (!cached || t - cached.at > CACHE_MS) {
       cached = {
         at: t,
         snapshot: source().then(
-          (orders) => summarize(orders, now()),
+          (orders) => summarize(orders, new Date(now())),
           (err: unknown) => {
             options.onError?.(err);
             return undefined;

@@ -10,22 +10,23 @@ import {
   WorkflowUpdateFailedError,
   type Client,
 } from '@temporalio/client';
-import { AppError, notFound } from '../kit/errors.ts';
+import { AppError } from '../../platform/errors.ts';
 import {
   orderStateQuery,
   reviewDecisionUpdate,
   TASK_QUEUES,
   WORKFLOW_TYPE,
-} from '../../workflows/order/definitions.ts';
+} from '../../contracts/order/definitions.ts';
 import {
   type OrderRequest,
   type OrderState,
   type ProcessOrderInput,
   type ReviewDecision,
-} from '../../workflows/order/types.ts';
-import type { OrderRecord, OrderStore } from './store.ts';
+} from '../../contracts/order/types.ts';
+import type { OrderRecord, OrderStore } from '../../order-store/index.ts';
 import { contextWithOrder, withOrder } from '../../observability/tracing/order-context.ts';
 import { workflowStartContext } from '../../observability/tracing/temporal.ts';
+import { OrderApiErrors } from './errors.ts';
 
 const tracer = trace.getTracer('orderflow-order-api');
 
@@ -78,7 +79,7 @@ export function isTemporalUnavailable(err: unknown): boolean {
 
 const temporalUnavailable = (err: unknown): AppError =>
   new AppError(
-    'TEMPORAL_UNAVAILABLE',
+    OrderApiErrors.temporalUnavailable,
     503,
     `the order workflow engine is unreachable: ${(err as Error).message}`,
   );
@@ -135,13 +136,15 @@ export function createOrders(deps: OrdersDeps) {
     async get(orderId: string) {
       const record = await store.get(orderId);
       const state = await liveState(orderId);
-      if (!record && !state) throw notFound('order', orderId);
+      if (!record && !state)
+        throw new AppError(OrderApiErrors.orderNotFound, 404, `order ${orderId} not found`);
       return present(orderId, record, state);
     },
 
     review(orderId: string, decision: ReviewDecision) {
       return withOrder(orderId, async () => {
-        if (!(await store.get(orderId))) throw notFound('order', orderId);
+        if (!(await store.get(orderId)))
+          throw new AppError(OrderApiErrors.orderNotFound, 404, `order ${orderId} not found`);
         return inOrderTrace(orderId, `review order: ${decision.decision}`, () => decide(orderId, decision));
       });
     },
@@ -156,7 +159,7 @@ export function createOrders(deps: OrdersDeps) {
     const existing = await store.get(orderId);
     if (existing && existing.requestHash !== requestHash && existing.requestHash !== '') {
       throw new AppError(
-        'IDEMPOTENCY_KEY_REUSED',
+        OrderApiErrors.idempotencyKeyReused,
         422,
         'this Idempotency-Key was already used for a different order',
       );
@@ -209,7 +212,7 @@ export function createOrders(deps: OrdersDeps) {
       return { orderId, status };
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) {
-        throw new AppError('ORDER_NOT_AWAITING_REVIEW', 409, err.cause?.message ?? err.message);
+        throw new AppError(OrderApiErrors.orderNotAwaitingReview, 409, err.cause?.message ?? err.message);
       }
       if (isTemporalUnavailable(err)) throw temporalUnavailable(err);
       // The order exists, but its workflow has finished: the server refuses updates to closed workflows.
@@ -218,7 +221,7 @@ export function createOrders(deps: OrdersDeps) {
         /completed|closed|not found/i.test((err as Error).message)
       ) {
         throw new AppError(
-          'ORDER_NOT_AWAITING_REVIEW',
+          OrderApiErrors.orderNotAwaitingReview,
           409,
           `order ${orderId} is ${(await store.get(orderId))?.status ?? 'closed'}, not awaiting review`,
         );

@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { type Database, transaction } from '../kit/db.ts';
-import { AppError } from '../kit/errors.ts';
+import { type Database, transaction } from '../../platform/sqlite.ts';
+import { AppError } from '../../platform/errors.ts';
 import { authenticationError, invalidRequest, StripeError } from './errors.ts';
 import { type Params, parseForm } from './form.ts';
 import { type Idempotency, type Lock } from './idempotency.ts';

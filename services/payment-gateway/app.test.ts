@@ -2,7 +2,7 @@
 // requests for what the SDK never sends.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Stripe from 'stripe';
-import { auth, type Gateway, serverSide, startGateway } from './testing.ts';
+import { auth, type Gateway, serverSide, startGateway } from '../../test/support/payment-gateway.ts';
 
 let gw: Gateway;
 let stripe: Stripe;

@@ -3,9 +3,9 @@
 // so tests run it in-process.
 import { randomUUID } from 'node:crypto';
 import { type FastifyInstance } from 'fastify';
-import { type Database } from '../kit/db.ts';
-import { createServiceApp } from '../kit/http.ts';
-import { downstream } from '../registry.ts';
+import { type Database } from '../../platform/sqlite.ts';
+import { createServiceApp } from '../kit/app.ts';
+import { downstream } from '../../platform/downstream.ts';
 import { registerApi } from './api.ts';
 import { createIdempotency } from './idempotency.ts';
 import { chargeRoutes } from './routes/charges.ts';

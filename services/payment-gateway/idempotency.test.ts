@@ -1,9 +1,52 @@
 // Idempotency-Key semantics, through the real SDK where it can show them: replays, mismatches, requests
 // in flight, scoping, expiry, and the SDK's own retry after a lost response.
 import { createServer, type Server, type Socket, connect } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import type * as timers from 'node:timers/promises';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import Stripe from 'stripe';
-import { auth, form, type Gateway, serverSide, startGateway } from './testing.ts';
+import { auth, form, type Gateway, serverSide, startGateway } from '../../test/support/payment-gateway.ts';
+
+/**
+ * The gateway's simulated processing time (processingDelayMs) is a sleep from node:timers/promises. While
+ * `processing.gated`, that sleep is a gate instead: a POST that got its key stays in flight until the test
+ * opens it, so the tests of requests in flight wait on events, not on the real clock.
+ */
+const processing = vi.hoisted(() => {
+  let held: (() => void)[] = [];
+  let onHeld: (() => void)[] = [];
+  return {
+    gated: false,
+    /** The gated sleep: parked until open(). */
+    hold(): Promise<void> {
+      return new Promise<void>((resolve) => {
+        held.push(resolve);
+        for (const notify of onHeld.splice(0)) notify();
+      });
+    },
+    /** Resolves once `n` requests are parked in processing (holding their keys). */
+    async inFlight(n: number): Promise<void> {
+      while (held.length < n) await new Promise<void>((resolve) => onHeld.push(resolve));
+    },
+    /** Lets every parked request finish. */
+    open(): void {
+      for (const resolve of held.splice(0)) resolve();
+    },
+    reset(): void {
+      this.gated = false;
+      this.open();
+      onHeld = [];
+      held = [];
+    },
+  };
+});
+vi.mock('node:timers/promises', async (importOriginal) => {
+  const actual = await importOriginal<typeof timers>();
+  return {
+    ...actual,
+    setTimeout: <T>(delay?: number, value?: T, options?: Parameters<typeof actual.setTimeout>[2]) =>
+      processing.gated ? processing.hold().then(() => value as T) : actual.setTimeout(delay, value, options),
+  };
+});
 
 const gateways: Gateway[] = [];
 async function gateway(options: Parameters<typeof startGateway>[0] = {}): Promise<Gateway> {
@@ -12,8 +55,30 @@ async function gateway(options: Parameters<typeof startGateway>[0] = {}): Promis
   return gw;
 }
 afterEach(async () => {
+  processing.reset();
   await Promise.all(gateways.splice(0).map((gw) => gw.close()));
 });
+
+/** An SDK client of `gw` that retries on its own and reports every HTTP status it gets, retried ones too. */
+function observedClient(gw: Gateway, onStatus: (status: number) => void): Stripe {
+  const http = Stripe.createNodeHttpClient();
+  const observed: NonNullable<Stripe.StripeConfig['httpClient']> = {
+    getClientName: () => http.getClientName(),
+    makeRequest: (...args: Parameters<typeof http.makeRequest>) =>
+      http.makeRequest(...args).then((res) => {
+        onStatus(res.getStatusCode());
+        return res;
+      }),
+  };
+  return new Stripe('sk_test_orderflow', {
+    host: '127.0.0.1',
+    port: gw.port,
+    protocol: 'http',
+    maxNetworkRetries: 3,
+    telemetry: false,
+    httpClient: observed,
+  });
+}
 
 const createParams: Stripe.PaymentIntentCreateParams = {
   amount: 4999,
@@ -198,33 +263,41 @@ describe('idempotent requests', () => {
   });
 
   it('when a request arrives while the first with its key is in flight, then it gets 409 idempotency_key_in_use', async () => {
-    const gw = await gateway({ processingDelayMs: 150 });
+    const gw = await gateway({ processingDelayMs: 1 }); // any delay: the gate decides how long it lasts
+    processing.gated = true;
     const stripe = gw.stripe();
-    const results = await Promise.allSettled([
+    const first = stripe.paymentIntents.create(createParams, { idempotencyKey: 'k-inflight' });
+    await processing.inFlight(1); // the first holds the key
+    const second = await failure(
       stripe.paymentIntents.create(createParams, { idempotencyKey: 'k-inflight' }),
-      new Promise((r) => setTimeout(r, 30)).then(() =>
-        stripe.paymentIntents.create(createParams, { idempotencyKey: 'k-inflight' }),
-      ),
-    ]);
-    // Whichever got the key first wins; on a loaded machine that need not be the first one sent.
-    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    expect(rejected).toHaveLength(1);
-    expect(rejected[0]!.reason).toMatchObject({ statusCode: 409, code: 'idempotency_key_in_use' });
+    );
+    expect(second).toMatchObject({ statusCode: 409, code: 'idempotency_key_in_use' });
+    processing.open();
+    const created = await first;
+    expect(created.lastResponse.headers['idempotent-replayed']).toBeUndefined();
     expect(await count(stripe)).toBe(1);
   });
 
   it('when the SDK retries a 409 on its own, then it ends with the replay of the one intent', async () => {
-    const gw = await gateway({ processingDelayMs: 150 });
-    const retrying = gw.stripe({ maxNetworkRetries: 3 });
-    const [a, b] = await Promise.all([
-      retrying.paymentIntents.create(createParams, { idempotencyKey: 'k-sdk-409' }),
-      new Promise((r) => setTimeout(r, 30)).then(() =>
-        retrying.paymentIntents.create(createParams, { idempotencyKey: 'k-sdk-409' }),
-      ),
-    ]);
+    const gw = await gateway({ processingDelayMs: 1 });
+    processing.gated = true;
+    // Once the second has been told 409, the first may finish: the SDK's retry then gets its replay.
+    const statuses: number[] = [];
+    const retrying = observedClient(gw, (status) => {
+      statuses.push(status);
+      if (status === 409) processing.open();
+    });
+    const first = retrying.paymentIntents.create(createParams, { idempotencyKey: 'k-sdk-409' });
+    await processing.inFlight(1); // the first holds the key
+    const b = await retrying.paymentIntents.create(createParams, { idempotencyKey: 'k-sdk-409' });
+    const a = await first;
+    // The second's 409 first, then the first's answer and the retry's replay (a retry sent while the first
+    // was still finishing would be one more 409).
+    expect(statuses[0]).toBe(409);
+    expect(statuses.filter((status) => status !== 409)).toEqual([200, 200]);
     expect(b.id).toBe(a.id);
-    expect([a, b].filter((p) => p.lastResponse.headers['idempotent-replayed'] === 'true')).toHaveLength(1);
+    expect(a.lastResponse.headers['idempotent-replayed']).toBeUndefined();
+    expect(b.lastResponse.headers['idempotent-replayed']).toBe('true');
     expect(await count(retrying)).toBe(1);
   });
 

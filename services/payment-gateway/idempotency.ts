@@ -11,7 +11,7 @@
 // neither loses a key nor leaves a key pointing at a change that did not happen. A row still in flight
 // when its process died is taken over: its transaction never committed, so re-executing is safe.
 import { createHash } from 'node:crypto';
-import { type Database, transaction } from '../kit/db.ts';
+import { type Database, transaction } from '../../platform/sqlite.ts';
 import { invalidRequest, StripeError } from './errors.ts';
 import { type Params } from './form.ts';
 

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import Stripe from 'stripe';
-import { serverSide, startProcess, type TempDir, tempDir } from './testing.ts';
+import { serverSide, startProcess, type TempDir, tempDir } from '../../test/support/payment-gateway.ts';
 
 let dir: TempDir;
 beforeEach(() => {

@@ -1,8 +1,8 @@
 // Process entry point: configuration, the SQLite file (kept across restarts), then HTTP.
-import { loadConfig, num } from '../kit/config.ts';
-import { serve } from '../kit/http.ts';
-import { openServiceDatabase, serviceConfig } from '../kit/service.ts';
-import { downstream } from '../registry.ts';
+import { loadConfig, num } from '../../platform/config.ts';
+import { serve } from '../../platform/http.ts';
+import { openServiceDatabase, serviceConfig } from '../../platform/service.ts';
+import { downstream } from '../../platform/downstream.ts';
 import { buildApp } from './app.ts';
 import { migrations } from './store.ts';
 

@@ -2,10 +2,10 @@
 // (a restart) keeps intents, charges, refunds and stored responses.
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../kit/db.ts';
+import { openDatabase } from '../../platform/sqlite.ts';
 import { fingerprint } from './idempotency.ts';
 import { migrations } from './store.ts';
-import { serverSide, startGateway, type TempDir, tempDir } from './testing.ts';
+import { serverSide, startGateway, type TempDir, tempDir } from '../../test/support/payment-gateway.ts';
 
 let dir: TempDir;
 beforeEach(() => {

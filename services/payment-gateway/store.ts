@@ -1,7 +1,7 @@
 // The gateway's state in SQLite: payment methods, payment intents, charges, refunds and idempotency keys.
 // Money is integer minor units throughout, with CHECK constraints as the last line against a bug that would
 // refund more than was captured. `seq` orders lists (newest first) and backs cursor pagination.
-import { type Database } from '../kit/db.ts';
+import { type Database } from '../../platform/sqlite.ts';
 import { type Metadata } from './params.ts';
 
 export const migrations: readonly string[] = [

@@ -1,6 +1,7 @@
 // The price list: what one unit of each SKU costs, in cents.
-import { type Database, transaction } from '../kit/db.ts';
-import { AppError } from '../kit/errors.ts';
+import { type Database, transaction } from '../../platform/sqlite.ts';
+import { AppError } from '../../platform/errors.ts';
+import { PricingErrors } from './errors.ts';
 import { type PriceRecord, type PricingStore } from './store.ts';
 
 export interface PriceView {
@@ -16,7 +17,7 @@ export function catalogService(db: Database, store: PricingStore) {
   return {
     get(sku: string): PriceView {
       const found = store.price(sku);
-      if (!found) throw new AppError('SKU_NOT_FOUND', 404, `sku ${sku} has no price`, { sku });
+      if (!found) throw new AppError(PricingErrors.skuNotFound, 404, `sku ${sku} has no price`, { sku });
       return toView(found);
     },
 

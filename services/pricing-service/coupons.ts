@@ -1,7 +1,8 @@
 // Coupons: a percentage or a fixed amount off, optionally with a minimum subtotal and an expiry. Codes are
 // matched case-insensitively (stored upper-case), as customers type them.
-import { type Database, transaction } from '../kit/db.ts';
-import { AppError } from '../kit/errors.ts';
+import { type Database, transaction } from '../../platform/sqlite.ts';
+import { AppError } from '../../platform/errors.ts';
+import { PricingErrors } from './errors.ts';
 import { formatUsd, percentOf } from './money.ts';
 import { type CouponRecord, type PricingStore } from './store.ts';
 
@@ -48,16 +49,18 @@ export function couponService(db: Database, store: PricingStore) {
     ): { readonly coupon: CouponRecord; readonly amountCents: number } {
       const coupon = store.coupon(normalizeCode(code));
       if (!coupon)
-        throw new AppError('INVALID_COUPON', 422, `coupon ${code} does not exist`, { couponCode: code });
+        throw new AppError(PricingErrors.invalidCoupon, 422, `coupon ${code} does not exist`, {
+          couponCode: code,
+        });
       if (coupon.expiresAt !== null && coupon.expiresAt <= at) {
-        throw new AppError('COUPON_EXPIRED', 422, `coupon ${coupon.code} expired`, {
+        throw new AppError(PricingErrors.couponExpired, 422, `coupon ${coupon.code} expired`, {
           couponCode: coupon.code,
           expiredAt: new Date(coupon.expiresAt).toISOString(),
         });
       }
       if (subtotalCents < coupon.minSubtotalCents) {
         throw new AppError(
-          'COUPON_MINIMUM_NOT_MET',
+          PricingErrors.couponMinimumNotMet,
           422,
           `coupon ${coupon.code} needs a subtotal of at least ${formatUsd(coupon.minSubtotalCents)}`,
           {
@@ -76,7 +79,7 @@ export function couponService(db: Database, store: PricingStore) {
 
     get(code: string): CouponView {
       const found = store.coupon(normalizeCode(code));
-      if (!found) throw new AppError('COUPON_NOT_FOUND', 404, `coupon ${code} not found`);
+      if (!found) throw new AppError(PricingErrors.couponNotFound, 404, `coupon ${code} not found`);
       return toView(found);
     },
 

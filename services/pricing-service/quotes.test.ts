@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FastifyInstance } from 'fastify';
-import { type Database, openDatabase } from '../kit/db.ts';
+import { type Database, openDatabase } from '../../platform/sqlite.ts';
 import { buildApp } from './app.ts';
 import { type PriceView } from './catalog.ts';
 import { type CouponView } from './coupons.ts';
 import { type Quote } from './quotes.ts';
 import { seed } from './seed.ts';
 import { migrations } from './store.ts';
-import { tempDir, type TempDir } from '../kit/testing.ts';
+import { tempDir, type TempDir } from '../../test/support/services.ts';
 
 interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -191,7 +191,7 @@ describe('pricing-service', () => {
     expect(error.code).toBe('INVALID_COUPON');
   });
 
-  it('when an unknown sku is quoted, then 422 UNKNOWN_SKU with the sku', async () => {
+  it('when an unknown sku is quoted, then 422 SKU_NOT_FOUND with the sku', async () => {
     const { status, error } = await errorOf({
       items: [
         { sku: 'sku-widget', quantity: 1 },
@@ -199,7 +199,7 @@ describe('pricing-service', () => {
       ],
     });
     expect(status).toBe(422);
-    expect(error).toMatchObject({ code: 'UNKNOWN_SKU', details: { sku: 'sku-ghost' } });
+    expect(error).toMatchObject({ code: 'SKU_NOT_FOUND', details: { sku: 'sku-ghost' } });
   });
 
   it.each([null, ''])('when the coupon code is %j, then no coupon is applied', async (couponCode) => {

@@ -6,8 +6,9 @@
 //                         fixed amount; never more than what is left, so the total cannot go below 0
 //   discountCents       = Σ discounts;  totalBeforeTaxCents = subtotalCents − discountCents
 // The same SKU listed twice is one line (quantities summed), so the volume tier sees the whole quantity.
-import { AppError } from '../kit/errors.ts';
+import { AppError } from '../../platform/errors.ts';
 import { type CouponService } from './coupons.ts';
+import { PricingErrors } from './errors.ts';
 import { formatPercent, percentOf } from './money.ts';
 import { type PricingStore } from './store.ts';
 
@@ -60,7 +61,8 @@ export function quoteService(store: PricingStore, coupons: CouponService, now: (
       const discounts: Discount[] = [];
       const lines = [...quantities].map(([sku, quantity]): QuoteLine => {
         const price = store.price(sku);
-        if (!price) throw new AppError('UNKNOWN_SKU', 422, `sku ${sku} is not on the price list`, { sku });
+        if (!price)
+          throw new AppError(PricingErrors.skuNotFound, 422, `sku ${sku} is not on the price list`, { sku });
         const lineTotalCents = price.unitPriceCents * quantity;
         const bps = volumeBps(quantity);
         const volumeDiscountCents = percentOf(lineTotalCents, bps);

@@ -1,6 +1,6 @@
 // Demo price list and coupons. sku-limited costs $2,500.00 so that one order of it crosses the fraud
 // service's review threshold. Each table is filled only when it is empty, so admin changes survive restarts.
-import { type Database, transaction } from '../kit/db.ts';
+import { type Database, transaction } from '../../platform/sqlite.ts';
 import { type CouponRecord, type PriceRecord, pricingStore } from './store.ts';
 
 export const seedPrices: readonly PriceRecord[] = [

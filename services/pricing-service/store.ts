@@ -1,6 +1,6 @@
 // SQL for the price list and coupons. Money is integer cents; percentages are basis points (1% = 100);
 // times are epoch milliseconds.
-import { type Database } from '../kit/db.ts';
+import { type Database } from '../../platform/sqlite.ts';
 
 export const migrations: readonly string[] = [
   `CREATE TABLE prices (

@@ -1,7 +1,8 @@
 // Address deliverability, as the carriers' address validation would answer it. The demo rules are fixed
 // so a test or a demo can pick an address that fails (README.md lists them).
-import { AppError } from '../kit/errors.ts';
+import { AppError } from '../../platform/errors.ts';
 import { SUPPORTED_COUNTRIES } from './carriers.ts';
+import { ShippingErrors } from './errors.ts';
 
 export interface Address {
   readonly line1: string;
@@ -24,5 +25,7 @@ export function undeliverableReason(address: Address): string | undefined {
 export function assertDeliverable(address: Address): void {
   const reason = undeliverableReason(address);
   if (reason)
-    throw new AppError('UNDELIVERABLE_ADDRESS', 422, `address is undeliverable: ${reason}`, { reason });
+    throw new AppError(ShippingErrors.undeliverableAddress, 422, `address is undeliverable: ${reason}`, {
+      reason,
+    });
 }

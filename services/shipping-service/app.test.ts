@@ -1,7 +1,7 @@
 import { type FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { appHarness } from '../kit/testing.ts';
-import { type ErrorBody } from '../kit/errors.ts';
+import { appHarness } from '../../test/support/services.ts';
+import { type ErrorBody } from '../../platform/errors.ts';
 import { buildApp, type ShippingAppOptions } from './app.ts';
 import { type ShipmentView } from './shipments.ts';
 import { migrations } from './store.ts';

@@ -1,8 +1,8 @@
 // HTTP routes of the shipping service; rules in shipments.ts and addresses.ts, carriers in carriers.ts,
 // SQL in store.ts.
 import { type FastifyInstance } from 'fastify';
-import { type Database } from '../kit/db.ts';
-import { createServiceApp, parse } from '../kit/http.ts';
+import { type Database } from '../../platform/sqlite.ts';
+import { createServiceApp, parse } from '../kit/app.ts';
 import { createCarrierApi } from './carriers.ts';
 import { renderLabel } from './label.ts';
 import { createShippingService, shipmentParams, shipmentRequest } from './shipments.ts';

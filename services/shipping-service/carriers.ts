@@ -1,7 +1,8 @@
 // Carriers: which one serves a country, what its tracking numbers look like (with their real check-digit
 // schemes, so numbers pass the carriers' own validation), and the carrier API call with its failure mode.
 import { randomInt } from 'node:crypto';
-import { AppError } from '../kit/errors.ts';
+import { AppError } from '../../platform/errors.ts';
+import { ShippingErrors } from './errors.ts';
 
 export type CarrierCode =
   'orderflow-express' | 'ups' | 'royal-mail' | 'deutsche-post' | 'la-poste' | 'postnl';
@@ -74,7 +75,7 @@ export function createCarrierApi({ timeoutRate, timeoutMs, random = Math.random 
       if (timeoutRate > 0 && random() < timeoutRate) {
         await new Promise((resolve) => setTimeout(resolve, timeoutMs));
         throw new AppError(
-          'CARRIER_TIMEOUT',
+          ShippingErrors.carrierTimeout,
           504,
           `carrier ${carrier.code} did not answer within ${timeoutMs} ms`,
           {

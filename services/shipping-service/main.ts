@@ -1,9 +1,9 @@
 // shipping-service process: config from the environment, SQLite state under DATA_DIR, HTTP on PORT.
 import { z } from 'zod';
-import { loadConfig } from '../kit/config.ts';
-import { serve } from '../kit/http.ts';
-import { openServiceDatabase, serviceConfig } from '../kit/service.ts';
-import { downstream } from '../registry.ts';
+import { loadConfig } from '../../platform/config.ts';
+import { serve } from '../../platform/http.ts';
+import { openServiceDatabase, serviceConfig } from '../../platform/service.ts';
+import { downstream } from '../../platform/downstream.ts';
 import { buildApp, SERVICE } from './app.ts';
 import { migrations } from './store.ts';
 

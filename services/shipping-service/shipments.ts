@@ -1,9 +1,10 @@
 // Shipments: label creation (idempotent by shipmentId), cancellation (only before the carrier picked the
 // parcel up, as with real label voiding), and pickup (an admin stand-in for the carrier's scan).
 import { z } from 'zod';
-import { AppError, notFound } from '../kit/errors.ts';
+import { AppError } from '../../platform/errors.ts';
 import { assertDeliverable } from './addresses.ts';
 import { type CarrierApi } from './carriers.ts';
+import { ShippingErrors } from './errors.ts';
 import { type Shipment, type ShipmentStatus, type ShipmentStore } from './store.ts';
 
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, 'must be 1-128 letters, digits or _.:-');
@@ -81,7 +82,8 @@ export function createShippingService({
 
   const find = (shipmentId: string): Shipment => {
     const shipment = store.find(shipmentId);
-    if (!shipment) throw notFound('shipment', shipmentId);
+    if (!shipment)
+      throw new AppError(ShippingErrors.shipmentNotFound, 404, `shipment ${shipmentId} not found`);
     return shipment;
   };
 
@@ -89,7 +91,7 @@ export function createShippingService({
   const replay = (existing: Shipment, request: ShipmentRequest) => {
     if (existing.orderId !== request.orderId) {
       throw new AppError(
-        'SHIPMENT_ID_CONFLICT',
+        ShippingErrors.shipmentIdConflict,
         409,
         `shipment ${request.shipmentId} already exists for another order`,
         { shipmentId: request.shipmentId },
@@ -134,7 +136,7 @@ export function createShippingService({
       const current = find(shipmentId);
       if (current.status === 'in_transit') {
         throw new AppError(
-          'SHIPMENT_ALREADY_IN_TRANSIT',
+          ShippingErrors.shipmentAlreadyInTransit,
           409,
           `shipment ${shipmentId} was picked up by ${current.carrier}; its label can no longer be voided`,
           { status: current.status, trackingNumber: current.trackingNumber },
@@ -150,7 +152,7 @@ export function createShippingService({
       const current = find(shipmentId);
       if (current.status === 'cancelled') {
         throw new AppError(
-          'SHIPMENT_CANCELLED',
+          ShippingErrors.shipmentCancelled,
           409,
           `shipment ${shipmentId} was cancelled; there is nothing to pick up`,
           {

@@ -1,6 +1,6 @@
 // SQL for shipments. Status changes are conditional updates (WHERE status = ...), so a transition only
 // happens from the state it is allowed from, whatever else ran in between.
-import { type Database } from '../kit/db.ts';
+import { type Database } from '../../platform/sqlite.ts';
 import { type Address } from './addresses.ts';
 import { type CarrierCode } from './carriers.ts';
 

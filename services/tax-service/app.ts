@@ -1,9 +1,9 @@
 // HTTP routes of the tax service. Thin: validate, call the domain, shape the status code.
 import { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { type Database } from '../kit/db.ts';
-import { createServiceApp, parse } from '../kit/http.ts';
-import { downstream } from '../registry.ts';
+import { type Database } from '../../platform/sqlite.ts';
+import { createServiceApp, parse } from '../kit/app.ts';
+import { downstream } from '../../platform/downstream.ts';
 import { rateStore } from './store.ts';
 import { taxService } from './tax.ts';
 

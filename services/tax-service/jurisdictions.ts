@@ -1,6 +1,7 @@
 // Where an address is taxed: the country, and in the US the state, found from the ZIP code's first three
 // digits. Geography, not policy, so it lives in code; the rates (policy) live in the database.
-import { AppError } from '../kit/errors.ts';
+import { AppError } from '../../platform/errors.ts';
+import { TaxErrors } from './errors.ts';
 
 /** Postal code formats of the countries we collect tax in. */
 const postalFormats: Readonly<Record<string, RegExp>> = {
@@ -32,16 +33,18 @@ export const supportedCountries = Object.keys(postalFormats);
 export function jurisdictionOf(country: string, postalCode: string): string {
   const format = postalFormats[country];
   if (!format) {
-    throw new AppError('UNSUPPORTED_JURISDICTION', 422, `no tax is collected for country ${country}`, {
+    throw new AppError(TaxErrors.unsupportedJurisdiction, 422, `no tax is collected for country ${country}`, {
       country,
       supported: supportedCountries,
     });
   }
   if (!format.test(postalCode)) {
-    throw new AppError('INVALID_POSTAL_CODE', 422, `${postalCode} is not a valid postal code in ${country}`, {
-      country,
-      postalCode,
-    });
+    throw new AppError(
+      TaxErrors.invalidPostalCode,
+      422,
+      `${postalCode} is not a valid postal code in ${country}`,
+      { country, postalCode },
+    );
   }
   if (country !== 'US') return country;
   const prefix = Number(postalCode.slice(0, 3));

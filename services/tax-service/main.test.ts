@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { type TaxResult } from './tax.ts';
-import { startService, tempDir, type TempDir } from '../kit/testing.ts';
+import { startService, tempDir, type TempDir } from '../../test/support/services.ts';
 
 const main = join(import.meta.dirname, 'main.ts');
 let dir: TempDir;

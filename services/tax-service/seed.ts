@@ -1,6 +1,6 @@
 // Demo tax rates (combined state + average local for the US states; standard VAT in Europe; Canada's GST
 // only). Inserted only into an empty table, so rates changed through PUT /rates survive restarts.
-import { type Database, transaction } from '../kit/db.ts';
+import { type Database, transaction } from '../../platform/sqlite.ts';
 import { type RateRecord, rateStore } from './store.ts';
 
 export const seedRates: readonly Omit<RateRecord, 'updatedAt'>[] = [

@@ -1,5 +1,5 @@
 // SQL for tax rates, one row per jurisdiction. Rates are basis points (7.25% = 725) so they stay exact.
-import { type Database } from '../kit/db.ts';
+import { type Database } from '../../platform/sqlite.ts';
 
 export const migrations: readonly string[] = [
   `CREATE TABLE rates (

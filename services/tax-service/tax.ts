@@ -1,7 +1,8 @@
 // Sales tax / VAT on an amount: the address's jurisdiction, its current rate, and the tax rounded half up
 // to the cent. Rates are read on every request, so a change through PUT /rates applies at once.
-import { type Database, transaction } from '../kit/db.ts';
-import { AppError } from '../kit/errors.ts';
+import { type Database, transaction } from '../../platform/sqlite.ts';
+import { AppError } from '../../platform/errors.ts';
+import { TaxErrors } from './errors.ts';
 import { jurisdictionOf } from './jurisdictions.ts';
 import { type RateRecord, type RateStore } from './store.ts';
 
@@ -39,7 +40,7 @@ export function taxService(db: Database, store: RateStore, now: () => Date) {
   const rateOf = (jurisdiction: string): RateRecord => {
     const found = store.rate(jurisdiction);
     if (!found)
-      throw new AppError('JURISDICTION_NOT_FOUND', 404, `no rate for jurisdiction ${jurisdiction}`, {
+      throw new AppError(TaxErrors.jurisdictionNotFound, 404, `no rate for jurisdiction ${jurisdiction}`, {
         jurisdiction,
       });
     return found;
@@ -51,9 +52,12 @@ export function taxService(db: Database, store: RateStore, now: () => Date) {
       const rate = store.rate(jurisdiction);
       // A supported country whose rate row was never loaded is not one we can tax.
       if (!rate)
-        throw new AppError('UNSUPPORTED_JURISDICTION', 422, `no tax rate is configured for ${jurisdiction}`, {
-          jurisdiction,
-        });
+        throw new AppError(
+          TaxErrors.unsupportedJurisdiction,
+          422,
+          `no tax rate is configured for ${jurisdiction}`,
+          { jurisdiction },
+        );
       return { jurisdiction, ratePercent: rate.rateBps / 100, taxCents: taxOf(amountCents, rate.rateBps) };
     },
 

@@ -2,14 +2,9 @@
 // runs it, reading Temporal, Tempo and Toxiproxy. It injects a fault into shipping-service, which every
 // order shares, so it runs in the chaos phase (one file at a time), not beside the other e2e tests.
 import { afterEach, describe, expect, it } from 'vitest';
-import { downstream } from '../../services/registry.ts';
-import type { Summary } from '../../observability/diagnose/summary.ts';
-import {
-  diagnoseJson,
-  diagnoseUntil,
-  runDiagnose,
-  tracedAttempts,
-} from '../../observability/diagnose/testing.ts';
+import { downstream } from '../../platform/downstream.ts';
+import type { Summary } from '../../tools/diagnose/summary.ts';
+import { diagnoseJson, diagnoseUntil, runDiagnose, tracedAttempts } from '../support/diagnose.ts';
 import { requireComponent } from '../support/stack.ts';
 import { address, api, order, settle, submit, waitForStatus } from '../support/orders.ts';
 

@@ -3,13 +3,8 @@
 // poisons a proxy every process uses, so this runs in the chaos phase, alone; it is always removed.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Toxiproxy } from 'toxiproxy-node-client';
-import { downstream } from '../../services/registry.ts';
-import {
-  diagnoseJson,
-  diagnoseUntil,
-  runDiagnose,
-  tracedAttempts,
-} from '../../observability/diagnose/testing.ts';
+import { downstream } from '../../platform/downstream.ts';
+import { diagnoseJson, diagnoseUntil, runDiagnose, tracedAttempts } from '../support/diagnose.ts';
 import { urls } from '../support/stack.ts';
 import { order, settle, submit, waitForStatus } from '../support/orders.ts';
 

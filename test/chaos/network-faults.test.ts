@@ -3,7 +3,7 @@
 // the rest (ORDERFLOW_TEST_PHASE=chaos), one test at a time.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Toxiproxy } from 'toxiproxy-node-client';
-import { downstream } from '../../services/registry.ts';
+import { downstream } from '../../platform/downstream.ts';
 import { eventually, urls } from '../support/stack.ts';
 import {
   api,

@@ -2,7 +2,7 @@
 // worker retries it with the same idempotency keys, and the customer is charged once.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Toxiproxy } from 'toxiproxy-node-client';
-import { downstream } from '../../services/registry.ts';
+import { downstream } from '../../platform/downstream.ts';
 import { ctl, programStates } from '../../stack/supervisor.ts';
 import { eventually, urls } from '../support/stack.ts';
 import { intentsFor, order, settle, submit, temporalClient } from '../support/orders.ts';

@@ -12,7 +12,7 @@ import {
   type PanelQuery,
   type TimeRange,
   variableQueries,
-} from '../../observability/dashboards/panel-queries.ts';
+} from '../../tools/dashboards/panel-queries.ts';
 import { address, api, order, settle, submit } from '../support/orders.ts';
 import { requireComponent, urls } from '../support/stack.ts';
 

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { eventually, requireComponent, uniqueId, urls } from '../support/stack.ts';
 import { address, api, order, settle, submit, waitForStatus, postReview } from '../support/orders.ts';
-import { findOrderTrace, type Span } from '../../observability/diagnose/tempo.ts';
+import { findOrderTrace, type Span } from '../../tools/diagnose/tempo.ts';
 import { consumers } from '../../consumers/registry.ts';
-import { statePaths } from '../../stack/paths.ts';
-import { ADR_STEPS } from '../../workflows/order/types.ts';
+import { statePaths } from '../../platform/paths.ts';
+import { ADR_STEPS } from '../../contracts/order/types.ts';
 
 const CONSUMER_SERVICES = Object.values(consumers).map((c) => c.name);
 /** Loyalty has nothing to do with a failed order: it subscribes to orders.completed only. */

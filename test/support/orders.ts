@@ -1,7 +1,7 @@
 // Helpers for tests that drive orders through order-api on the running stack and check the ledgers.
 import Stripe from 'stripe';
-import { Client, Connection } from '@temporalio/client';
-import { downstream } from '../../services/registry.ts';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { downstream } from '../../platform/downstream.ts';
 import { consumers } from '../../consumers/registry.ts';
 import { eventually, host, uniqueId, urls } from './stack.ts';
 
@@ -90,10 +90,39 @@ export const waitForStatus = (id: string, status: string): Promise<OrderView> =>
     `order ${id} to be ${status}`,
   );
 
-/** Every PaymentIntent the gateway holds for this order: the ledger. */
+/** Slack for the clocks of Temporal and the gateway (one machine) when comparing their times, seconds. */
+const CLOCK_SLACK_S = 60;
+
+/**
+ * When the order's workflow started, in seconds since the epoch; undefined when Temporal does not know
+ * the order (then nothing bounds where its intents can be).
+ */
+async function workflowStartedAt(orderId: string): Promise<number | undefined> {
+  try {
+    const { startTime } = await temporalClient().workflow.getHandle(orderId).describe();
+    return Math.floor(startTime.getTime() / 1000);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Every PaymentIntent the gateway holds for this order: the ledger. The gateway cannot filter by metadata
+ * (no search API; list takes only limit and the cursors), so this pages through the list, newest first,
+ * until it ends or reaches intents created before the order's workflow started: the payment activity
+ * creates them, so none of the order's can be older (CLOCK_SLACK_S allows for the two clocks).
+ */
 export async function intentsFor(orderId: string): Promise<Stripe.PaymentIntent[]> {
-  const list = await stripe.paymentIntents.list({ limit: 100 });
-  return list.data.filter((pi) => pi.metadata.order_id === orderId);
+  const startedAt = await workflowStartedAt(orderId);
+  const oldest = startedAt === undefined ? -Infinity : startedAt - CLOCK_SLACK_S;
+  const found: Stripe.PaymentIntent[] = [];
+  // The SDK follows has_more with starting_after = the last id of each page.
+  for await (const pi of stripe.paymentIntents.list({ limit: 100 })) {
+    if (pi.created < oldest) break;
+    if (pi.metadata.order_id === orderId) found.push(pi);
+  }
+  return found;
 }
 
 export const reservation = async (id: string): Promise<{ status: string }> =>

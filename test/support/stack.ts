@@ -1,6 +1,6 @@
 // What tests need to reach the running stack. A test that needs a component checks it first and fails
 // with the command that starts it, rather than skipping.
-import { host, ports } from '../../stack/ports.ts';
+import { host, ports } from '../../platform/ports.ts';
 import { probeOnce, type Probe } from '../../stack/probes.ts';
 
 export { host, ports };

@@ -1,5 +1,5 @@
 // fraud-worker's activities: the fraud service's risk assessment and the reviewer's decision.
-import type { FraudAssessment } from '../order/types.ts';
+import type { FraudAssessment } from '../../contracts/order/types.ts';
 import type { ServiceClient } from './http-client.ts';
 import type { FraudActivities } from './types.ts';
 

@@ -2,9 +2,9 @@
 // what the workflow needs. Built by a factory so tests inject clients and a store.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { orderCompletedEvent, orderFailedEvent, type OrderEventPublisher } from '../../events/index.ts';
-import type { OrderStore } from '../../services/order-api/store.ts';
-import type { Pricing, Reservation, Shipment } from '../order/types.ts';
-import { FailureTypes } from './failures.ts';
+import type { OrderStore } from '../../order-store/index.ts';
+import type { Pricing, Reservation, Shipment } from '../../contracts/order/types.ts';
+import { FailureType } from '../../contracts/failures.ts';
 import type { ServiceClient } from './http-client.ts';
 import type { OrderActivities } from './types.ts';
 
@@ -55,7 +55,7 @@ export function createOrderActivities(deps: OrderActivityDeps): OrderActivities 
       if (!customer.eligible) {
         throw ApplicationFailure.nonRetryable(
           `customer ${customer.id} is not eligible: ${customer.reason ?? customer.status}`,
-          FailureTypes.customerNotEligible,
+          FailureType.customerNotEligible,
           { service: deps.customer.service, injectedFault: false },
         );
       }
@@ -64,7 +64,7 @@ export function createOrderActivities(deps: OrderActivityDeps): OrderActivities 
         const short = availability.items.filter((i) => i.available < i.requested);
         throw ApplicationFailure.nonRetryable(
           `not enough stock: ${short.map((i) => `${i.sku} (${i.available} of ${i.requested})`).join(', ')}`,
-          FailureTypes.outOfStock,
+          FailureType.insufficientStock,
           { service: deps.inventory.service, injectedFault: false, shortages: short },
         );
       }

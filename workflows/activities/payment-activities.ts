@@ -7,8 +7,9 @@
 // create call even when ProcessPayment never returned.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type Stripe from 'stripe';
-import type { Payment } from '../order/types.ts';
-import { FailureTypes, type DownstreamErrorDetails } from './failures.ts';
+import type { Payment } from '../../contracts/order/types.ts';
+import { FailureType } from '../../contracts/failures.ts';
+import { stripeFailure } from './failures.ts';
 import type { PaymentActivities, PaymentRequest } from './types.ts';
 
 export const PAYMENT_SERVICE = 'payment-gateway';
@@ -20,46 +21,11 @@ function idempotencyKey(call: string): string {
   return `${workflowId}:${call}`;
 }
 
-/** Stripe's errors, classified: declines and invalid requests are final, the rest is transient. */
-export function classifyStripeError(err: unknown): Error {
-  const e = err as {
-    type?: string;
-    statusCode?: number;
-    code?: string;
-    decline_code?: string;
-    message?: string;
-  };
-  if (typeof e.type !== 'string' || !e.type.startsWith('Stripe')) return err as Error;
-  const details: DownstreamErrorDetails & { declineCode?: string } = {
-    service: PAYMENT_SERVICE,
-    status: e.statusCode,
-    code: e.code,
-    injectedFault: e.code === 'INJECTED_FAULT',
-    declineCode: e.decline_code,
-  };
-  const text = `${PAYMENT_SERVICE}: ${e.message ?? e.type}`;
-  switch (e.type) {
-    case 'StripeCardError':
-      return ApplicationFailure.nonRetryable(
-        `payment declined (${e.decline_code ?? e.code}): ${e.message}`,
-        FailureTypes.paymentDeclined,
-        details,
-      );
-    case 'StripeInvalidRequestError':
-    case 'StripeIdempotencyError':
-    case 'StripeAuthenticationError':
-    case 'StripePermissionError':
-      return ApplicationFailure.nonRetryable(text, FailureTypes.paymentRejected, details);
-    default: // StripeAPIError, StripeConnectionError, StripeRateLimitError: retry
-      return ApplicationFailure.retryable(text, FailureTypes.downstreamUnavailable, details);
-  }
-}
-
 async function stripeCall<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (err) {
-    throw classifyStripeError(err);
+    throw stripeFailure(PAYMENT_SERVICE, err);
   }
 }
 
@@ -108,7 +74,7 @@ export function createPaymentActivities(deps: { readonly stripe: Stripe }): Paym
       if (intent.status !== 'succeeded') {
         throw ApplicationFailure.nonRetryable(
           `payment intent ${intent.id} ended ${intent.status}`,
-          FailureTypes.paymentRejected,
+          FailureType.paymentRejected,
           {
             service: PAYMENT_SERVICE,
             injectedFault: false,
@@ -143,7 +109,7 @@ export function createPaymentActivities(deps: { readonly stripe: Stripe }): Paym
             // Refunded in full already (by an operator, say): the compensation's goal holds.
             if ((err as { code?: string }).code === 'charge_already_refunded')
               return `payment intent ${intent.id} already refunded`;
-            throw classifyStripeError(err);
+            throw stripeFailure(PAYMENT_SERVICE, err);
           }
         }
         case 'canceled':

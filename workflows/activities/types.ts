@@ -10,7 +10,7 @@ import type {
   Reservation,
   ReviewDecision,
   Shipment,
-} from '../order/types.ts';
+} from '../../contracts/order/types.ts';
 
 export interface OrderRef {
   readonly orderId: string;

@@ -4,7 +4,7 @@
 // and it calls payment's "2 retries only" a limit *below* the default, which only holds if retries
 // count attempts; ReserveInventory and CreateShipment's "retry 3x" then restate the default.
 import type { ActivityOptions, RetryPolicy } from '@temporalio/workflow';
-import { TASK_QUEUES } from './definitions.ts';
+import { TASK_QUEUES } from '../../contracts/order/definitions.ts';
 
 const defaultRetry: RetryPolicy = {
   initialInterval: '1 second',

@@ -12,15 +12,15 @@ import {
   Worker,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
-import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { tools } from '../../stack/tools.ts';
-import { fakeWorld, type FakeWorld } from '../testing/fake-activities.ts';
+import { fakeWorld, type FakeWorld } from '../../test/support/fake-activities.ts';
 import { createRegistry, createWorkflowMetrics } from '../../observability/metrics/definitions.ts';
-import { orderMetricsSinks } from '../../observability/metrics/workflow-sink.ts';
-import { orderStateQuery, reviewDecisionUpdate, TASK_QUEUES } from './definitions.ts';
+import { orderMetricsSinks } from '../workers/workflow-metrics.ts';
+import { orderStateQuery, reviewDecisionUpdate, TASK_QUEUES } from '../../contracts/order/definitions.ts';
 import type { ProcessOrderWorkflow } from './workflow.ts';
-import type { OrderRequest, OrderState } from './types.ts';
+import type { OrderRequest, OrderState } from '../../contracts/order/types.ts';
 import { temporalTracingPlugin } from '../../observability/tracing/temporal.ts';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -196,7 +196,8 @@ describe('ProcessOrderWorkflow', () => {
         const next = await handle.executeUpdate(reviewDecisionUpdate, {
           args: [{ decision: 'approve', reviewer: 'ops@orderflow' }],
         });
-        expect(next).not.toBe('awaiting_review');
+        // The handler answers once the order has left awaiting_review: it went on to the next step.
+        expect(next).toBe('reserving_inventory');
       },
     });
     expect(error).toBeUndefined();
@@ -234,16 +235,36 @@ describe('ProcessOrderWorkflow', () => {
   });
 
   it('when a review decision arrives for an order not awaiting review, then the update is rejected', async () => {
+    // Held in CreateShipment, so the decision reaches the running workflow's validator (a finished
+    // workflow would be refused by the server instead, for another reason).
+    let release!: () => void;
+    const blocked = new Promise<void>((r) => (release = r));
     let rejection: unknown;
-    await runOrder('review-not-awaiting', fakeWorld(), {
-      during: async (handle) => {
-        await waitForStatus(handle, 'completed').catch(() => undefined);
-        rejection = await handle
-          .executeUpdate(reviewDecisionUpdate, { args: [{ decision: 'approve', reviewer: 'ops' }] })
-          .catch((e: unknown) => e);
+    const { world, state, error } = await runOrder(
+      'review-not-awaiting',
+      fakeWorld({ createShipment: { blockUntil: blocked } }),
+      {
+        during: async (handle) => {
+          await waitForStatus(handle, 'creating_shipment');
+          rejection = await handle
+            .executeUpdate(reviewDecisionUpdate, { args: [{ decision: 'approve', reviewer: 'ops' }] })
+            .then(
+              (result) => ({ accepted: result }),
+              (e: unknown) => e,
+            );
+          release();
+        },
       },
-    });
-    expect(String(rejection)).toMatch(/not awaiting_review|Update|completed/i);
+    );
+    expect(rejection).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect((rejection as WorkflowUpdateFailedError).cause?.message).toMatch(
+      /^order ord-test-review-not-awaiting-\S+ is creating_shipment, not awaiting_review$/,
+    );
+    // Rejected by the validator: nothing recorded, and the order went on as before.
+    expect(world.calls).not.toContain('recordReviewDecision');
+    expect(state.review).toBeUndefined();
+    expect(error).toBeUndefined();
+    expect(state.status).toBe('completed');
   });
 
   it('when a shipment keeps failing transiently, then it is attempted 3 times before compensation; a decline is attempted once', async () => {
@@ -327,7 +348,11 @@ describe('ProcessOrderWorkflow', () => {
       'releaseInventoryReservation',
       'recordOrderFailed',
     ]);
-    expect(state.compensations.every((c) => c.outcome === 'completed')).toBe(true);
+    expect(state.compensations.map((c) => [c.step, c.outcome])).toEqual([
+      ['CancelShipment', 'completed'],
+      ['RefundPayment', 'completed'],
+      ['ReleaseInventoryReservation', 'completed'],
+    ]);
     expect(state.status).toBe('failed');
   });
 });

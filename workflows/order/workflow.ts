@@ -19,10 +19,17 @@ import type {
   PaymentActivities,
   PaymentRequest,
 } from '../activities/types.ts';
-import { orderStateQuery, reviewDecisionUpdate } from './definitions.ts';
-import type { OrderMetricsSinks, WorkflowFinished } from './metrics-sink.ts';
+import { FailureType } from '../../contracts/failures.ts';
+import { orderStateQuery, reviewDecisionUpdate } from '../../contracts/order/definitions.ts';
+import type { OrderMetricsSinks, WorkflowFinished } from '../../contracts/order/metrics-sink.ts';
 import * as policy from './policies.ts';
-import type { OrderOutcome, OrderState, ProcessOrderInput, ReviewDecision, StepName } from './types.ts';
+import type {
+  OrderOutcome,
+  OrderState,
+  ProcessOrderInput,
+  ReviewDecision,
+  StepName,
+} from '../../contracts/order/types.ts';
 
 const { validateOrder } = proxyActivities<OrderActivities>(policy.validateOrderOptions);
 const { calculatePricing } = proxyActivities<OrderActivities>(policy.calculatePricingOptions);
@@ -39,14 +46,6 @@ const { refundPayment } = proxyActivities<PaymentActivities>(policy.refundPaymen
 // Metrics: a sink, not an activity. It adds no command to the history (replay stays deterministic) and
 // the worker does not call it while replaying.
 const { orderMetrics } = proxySinks<OrderMetricsSinks>();
-
-/** Failure types the workflow itself raises (activities raise theirs, see activities/failures.ts). */
-export const WorkflowFailureTypes = {
-  fraudRejected: 'FraudRejected',
-  reviewRejected: 'ReviewRejected',
-  reviewDeadlineExceeded: 'ReviewDeadlineExceeded',
-  cancelled: 'OrderCancelled',
-} as const;
 
 interface Compensation {
   readonly step: StepName;
@@ -110,7 +109,7 @@ export async function ProcessOrderWorkflow(input: ProcessOrderInput): Promise<Or
         if (!(await condition(() => review !== undefined, timeout))) {
           throw ApplicationFailure.nonRetryable(
             `no review decision within ${timeout}`,
-            WorkflowFailureTypes.reviewDeadlineExceeded,
+            FailureType.reviewDeadlineExceeded,
           );
         }
         state.review = review;
@@ -118,14 +117,14 @@ export async function ProcessOrderWorkflow(input: ProcessOrderInput): Promise<Or
         if (review!.decision === 'reject') {
           throw ApplicationFailure.nonRetryable(
             `rejected by reviewer ${review!.reviewer}`,
-            WorkflowFailureTypes.reviewRejected,
+            FailureType.reviewRejected,
           );
         }
       });
     } else if (fraud.decision === 'reject') {
       const message = `fraud check rejected the order: ${fraud.reasons.join(', ') || 'high fraud risk'}`;
-      state.failure = { step: 'RunFraudCheck', type: WorkflowFailureTypes.fraudRejected, message };
-      throw ApplicationFailure.nonRetryable(message, WorkflowFailureTypes.fraudRejected);
+      state.failure = { step: 'RunFraudCheck', type: FailureType.fraudRejected, message };
+      throw ApplicationFailure.nonRetryable(message, FailureType.fraudRejected);
     }
 
     compensations.push({
@@ -163,7 +162,7 @@ export async function ProcessOrderWorkflow(input: ProcessOrderInput): Promise<Or
     if (isCancellation(err)) {
       state.failure ??= {
         step: lastStep(state),
-        type: WorkflowFailureTypes.cancelled,
+        type: FailureType.cancelled,
         message: 'order cancelled',
       };
     }
@@ -232,7 +231,7 @@ function lastStep(state: OrderState): StepName {
 
 /** The stable type of a failure: the activity's ApplicationFailure type, or the timeout/retry cause. */
 function failureType(err: unknown): string {
-  if (isCancellation(err)) return WorkflowFailureTypes.cancelled;
+  if (isCancellation(err)) return FailureType.cancelled;
   const cause = err instanceof ActivityFailure ? err.cause : err;
   if (cause instanceof ApplicationFailure && cause.type) return cause.type;
   if (cause && typeof cause === 'object' && 'name' in cause && typeof cause.name === 'string')

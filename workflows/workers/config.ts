@@ -2,11 +2,12 @@
 // deployments set TEMPORAL_NAMESPACE=orders-production and real addresses.
 import { join } from 'node:path';
 import { z } from 'zod';
-import { loadConfig, port, str } from '../../services/kit/config.ts';
-import { downstream, type DownstreamName } from '../../services/registry.ts';
+import { loadConfig, port, str } from '../../platform/config.ts';
+import { downstream, type DownstreamName } from '../../platform/downstream.ts';
+import { repoRoot } from '../../platform/paths.ts';
+import { temporalSettings } from '../../platform/temporal.ts';
+import { defaultOrdersDb } from '../../order-store/index.ts';
 import { serviceClient, type ServiceClient } from '../activities/http-client.ts';
-
-const repoRoot = join(import.meta.dirname, '..', '..');
 
 /** Each worker's /metrics port and its SDK runtime metrics port (`<WORKER>_METRICS_PORT`, `<WORKER>_SDK_METRICS_PORT`). */
 export const WORKER_METRICS_PORTS = {
@@ -35,10 +36,9 @@ export function loadWorkerConfig(service: WorkerName) {
 
 function loadBase(service: string) {
   return loadConfig(service, {
-    TEMPORAL_ADDRESS: str('127.0.0.1:7233'),
-    TEMPORAL_NAMESPACE: str('default'),
+    ...temporalSettings,
     /** The order store order-api owns; FinalizeOrder and the failure path write outcomes into it. */
-    ORDERS_DB: str(join(repoRoot, '.orderflow', 'data', 'services', 'orders.db')),
+    ORDERS_DB: str(defaultOrdersDb()),
     STRIPE_API_KEY: str('sk_test_orderflow_local'),
     /** Empty means api.stripe.com; locally the payment-gateway behind its Toxiproxy listener. */
     STRIPE_API_BASE: z.string().default(`http://127.0.0.1:${downstream.payment.proxyPort}`),

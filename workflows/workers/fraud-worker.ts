@@ -1,6 +1,6 @@
 // fraud-worker: RunFraudCheck on its own task queue, so fraud checking scales apart from the rest.
 import { createFraudActivities } from '../activities/fraud-activities.ts';
-import { TASK_QUEUES } from '../order/definitions.ts';
+import { TASK_QUEUES } from '../../contracts/order/definitions.ts';
 import { downstreamClient, loadWorkerConfig } from './config.ts';
 import { runWorker } from './run-worker.ts';
 import { createRegistry } from '../../observability/metrics/definitions.ts';

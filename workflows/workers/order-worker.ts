@@ -1,5 +1,5 @@
 // order-worker: ProcessOrderWorkflow and the light activities, task queue `order-processing`.
-import { openOrderStore } from '../../services/order-api/store.ts';
+import { openOrderStore } from '../../order-store/index.ts';
 import {
   createKafkaClient,
   createOrderEventPublisher,
@@ -7,11 +7,11 @@ import {
   loadEventsConfig,
 } from '../../events/index.ts';
 import { createOrderActivities } from '../activities/order-activities.ts';
-import { TASK_QUEUES } from '../order/definitions.ts';
+import { TASK_QUEUES } from '../../contracts/order/definitions.ts';
 import { downstreamClient, loadWorkerConfig, workflowsPath } from './config.ts';
 import { runWorker } from './run-worker.ts';
 import { createRegistry, createWorkflowMetrics } from '../../observability/metrics/definitions.ts';
-import { orderMetricsSinks } from '../../observability/metrics/workflow-sink.ts';
+import { orderMetricsSinks } from './workflow-metrics.ts';
 
 const config = loadWorkerConfig('order-worker');
 const store = openOrderStore(config.ORDERS_DB);

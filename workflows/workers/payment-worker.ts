@@ -1,7 +1,7 @@
 // payment-worker: ProcessPayment and RefundPayment on the `payments` task queue, through the Stripe SDK.
 import Stripe from 'stripe';
 import { createPaymentActivities } from '../activities/payment-activities.ts';
-import { TASK_QUEUES } from '../order/definitions.ts';
+import { TASK_QUEUES } from '../../contracts/order/definitions.ts';
 import { loadWorkerConfig } from './config.ts';
 import { runWorker } from './run-worker.ts';
 import { createRegistry } from '../../observability/metrics/definitions.ts';

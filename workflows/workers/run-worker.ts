@@ -16,7 +16,7 @@ import type { Sinks } from '@temporalio/workflow';
 import { activityMetricsInterceptor } from '../../observability/metrics/activity-interceptor.ts';
 import { createActivityMetrics, type MetricsRegistry } from '../../observability/metrics/definitions.ts';
 import { serveMetrics } from '../../observability/metrics/server.ts';
-import { writeScrapeTarget, removeScrapeTarget } from '../../consumers/kit/scrape-target.ts';
+import { writeScrapeTarget, removeScrapeTarget } from '../../platform/scrape-targets.ts';
 import {
   orderBaggageActivityInterceptor,
   temporalTracingPlugin,

@@ -1,0 +1,32 @@
+// Where diagnose looks, and the links it prints. Defaults are the local stack (platform/ports.ts); each
+// can be pointed elsewhere by the same variables the workers and the stack use.
+import { host, ports } from '../../platform/ports.ts';
+
+export interface Endpoints {
+  readonly temporalAddress: string;
+  readonly namespace: string;
+  readonly temporalUi: string;
+  readonly tempo: string;
+  readonly toxiproxy: string;
+  /**
+   * Grafana (docker-compose) and the uid of its Tempo data source, for the Explore link; `tempo` as
+   * provisioned in observability/grafana/provisioning/datasources (tools/dashboards/shared.ts).
+   */
+  readonly grafana: string;
+  readonly grafanaTempoUid: string;
+}
+
+export function endpointsFromEnv(env: NodeJS.ProcessEnv = process.env): Endpoints {
+  return {
+    temporalAddress: env.TEMPORAL_ADDRESS || `${host}:${ports.temporal}`,
+    namespace: env.TEMPORAL_NAMESPACE || 'default',
+    temporalUi: env.TEMPORAL_UI_URL || `http://${host}:${ports.temporalUi}`,
+    tempo: env.TEMPO_URL || `http://${host}:${ports.tempoHttp}`,
+    toxiproxy: env.TOXIPROXY_URL || `http://${host}:${ports.toxiproxy}`,
+    grafana: env.GRAFANA_URL || `http://${host}:3000`,
+    grafanaTempoUid: env.GRAFANA_TEMPO_UID || 'tempo',
+  };
+}
+
+/** Time budget per remote call: diagnose answers in a few seconds or says what it could not reach. */
+export const CALL_TIMEOUT_MS = 3000;
