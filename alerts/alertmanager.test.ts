@@ -2,8 +2,8 @@
 // route tested, the on-call map in alerts/README.md matching the routing, the notification templates
 // rendering, and a private Alertmanager (no stack needed) delivering to PagerDuty and Slack stand-ins,
 // inhibiting and honouring the runbook's maintenance silence.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -21,9 +21,9 @@ import {
   readmePath,
   requireBinary,
   run,
+  startPrivateAlertmanager,
   templatePath,
 } from '../test/support/alerts.ts';
-import { PortTakenError, saysAddressInUse, withFreePort } from '../test/support/ports.ts';
 
 const amtool = (): string => requireBinary(tools.alertmanager, 'amtool');
 const workDir = mkdtempSync(join(tmpdir(), 'orderflow-alertmanager-'));
@@ -268,7 +268,6 @@ describe('a private Alertmanager running the rendered config', () => {
   };
 
   beforeAll(async () => {
-    const alertmanagerBin = requireBinary(tools.alertmanager, 'alertmanager');
     standIn = createServer((req, res) => {
       let body = '';
       req.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -290,41 +289,7 @@ describe('a private Alertmanager running the rendered config', () => {
       },
       'alertmanager.drill.yml',
     );
-    // Alertmanager is told its port up front: a free one, and another if that was taken before it bound it.
-    ({ child: alertmanager, url: amUrl } = await withFreePort(async (port) => {
-      const logFile = join(workDir, `alertmanager-${port}.log`);
-      const log = openSync(logFile, 'a');
-      const child = spawn(
-        alertmanagerBin,
-        [
-          `--config.file=${config}`,
-          `--storage.path=${join(workDir, 'alertmanager-data')}`,
-          `--web.listen-address=127.0.0.1:${port}`,
-          '--cluster.listen-address=', // no gossip port: a single instance
-        ],
-        { stdio: ['ignore', log, log] },
-      );
-      closeSync(log); // the child has its own copy
-      const url = `http://127.0.0.1:${port}`;
-      try {
-        const state = await until('Alertmanager ready', 20_000, async () =>
-          child.exitCode !== null || child.signalCode !== null
-            ? 'exited'
-            : (await fetch(`${url}/-/ready`)).ok
-              ? 'ready'
-              : undefined,
-        );
-        if (state === 'exited') {
-          const output = readFileSync(logFile, 'utf8');
-          if (saysAddressInUse(output)) throw new PortTakenError(port, output);
-          throw new Error(`alertmanager exited with ${child.exitCode ?? child.signalCode}:\n${output}`);
-        }
-      } catch (err) {
-        child.kill('SIGTERM');
-        throw err;
-      }
-      return { child, url };
-    }));
+    ({ child: alertmanager, url: amUrl } = await startPrivateAlertmanager(config, workDir));
     // Both notifications are sent after their group_wait (critical 10s, warning 30s): start them together.
     await post([
       {

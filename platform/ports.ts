@@ -1,6 +1,5 @@
 // The stack's fixed default ports, each overridable by its environment variable. Defaults are each
 // tool's own standard port, so documentation and muscle memory carry over.
-import { createServer } from 'node:net';
 import { envPort } from './config.ts';
 export interface PortSpec {
   readonly env: string;
@@ -57,19 +56,3 @@ export const ports: Readonly<Record<PortName, number>> = Object.freeze(
 
 /** Everything in the stack binds to loopback only. */
 export const host = '127.0.0.1';
-
-/**
- * A port nothing listens on right now (the OS picks it); another process may take it before the caller
- * binds it. Only tools/drill/alertmanager-swap.test.ts still imports it from here: tests use
- * test/support/ports.ts (withFreePort retries when the port was taken). Delete it once that test moves.
- */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -1,10 +1,12 @@
 // Helpers of the alerts tests: the pinned promtool/amtool from the tool cache, running them, reading the
 // rules and the docs. No test here needs the stack; they need only `npm run setup` to have run.
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { type Tool } from '../../stack/tools.ts';
+import { tools, type Tool } from '../../stack/tools.ts';
+import { PortTakenError, saysAddressInUse, withFreePort } from './ports.ts';
+import { eventually } from './stack.ts';
 
 export const alertsDir = join(import.meta.dirname, '..', '..', 'alerts');
 export const promtoolTestsDir = join(alertsDir, 'tests');
@@ -77,3 +79,51 @@ export const headingAnchor = (heading: string): string =>
 
 export const markdownAnchors = (markdown: string): Set<string> =>
   new Set([...markdown.matchAll(/^#{1,6}\s+(.+)$/gm)].map((m) => headingAnchor(m[1] ?? '')));
+
+/**
+ * A private Alertmanager (the cached binary) on a free port with `config`, data under `workDir`; ready when
+ * it answers /-/ready. Another port is tried when the one it was given was taken before it bound it.
+ */
+export async function startPrivateAlertmanager(
+  config: string,
+  workDir: string,
+): Promise<{ readonly child: ChildProcess; readonly url: string }> {
+  const binary = requireBinary(tools.alertmanager, 'alertmanager');
+  return withFreePort(async (port) => {
+    const logFile = join(workDir, `alertmanager-${port}.log`);
+    const log = openSync(logFile, 'a');
+    const child = spawn(
+      binary,
+      [
+        `--config.file=${config}`,
+        `--storage.path=${join(workDir, `alertmanager-data-${port}`)}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--cluster.listen-address=', // no gossip port: a single instance
+      ],
+      { stdio: ['ignore', log, log] },
+    );
+    closeSync(log); // the child has its own copy
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      const state = await eventually(
+        async () =>
+          child.exitCode !== null || child.signalCode !== null
+            ? 'exited'
+            : (await fetch(`${url}/-/ready`).catch(() => undefined))?.ok
+              ? 'ready'
+              : undefined,
+        20_000,
+        'Alertmanager ready',
+      );
+      if (state === 'exited') {
+        const output = readFileSync(logFile, 'utf8');
+        if (saysAddressInUse(output)) throw new PortTakenError(port, output);
+        throw new Error(`alertmanager exited with ${child.exitCode ?? child.signalCode}:\n${output}`);
+      }
+    } catch (err) {
+      child.kill('SIGTERM');
+      throw err;
+    }
+    return { child, url };
+  });
+}

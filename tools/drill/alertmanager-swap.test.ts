@@ -1,8 +1,8 @@
 // The drill's Alertmanager timings: the stack's config with every route timing divided by the factor, still
 // valid for amtool; and a private Alertmanager running it, delivering to the alert-receiver in drill time,
 // then resolving the drill's alerts the way the drill's cleanup does.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ import { alertmanagerVars } from '../../alerts/alertmanager-vars.ts';
 import { fetchReceived } from '../../alerts/receiver/client.ts';
 import { createReceiverServer } from '../../alerts/receiver/server.ts';
 import { openNotificationLog } from '../../alerts/receiver/store.ts';
-import { requireBinary, run, templatePath } from '../../test/support/alerts.ts';
+import { requireBinary, run, startPrivateAlertmanager, templatePath } from '../../test/support/alerts.ts';
 import {
   drillRouting,
   drillAlertmanagerConfig,
@@ -22,7 +22,6 @@ import {
   resolveDrillAlerts,
   routeTimings,
 } from './alertmanager-swap.ts';
-import { freePort } from '../../platform/ports.ts';
 
 const workDir = mkdtempSync(join(tmpdir(), 'orderflow-drill-am-'));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
@@ -73,20 +72,7 @@ describe('a private Alertmanager in drill time, delivering to the alert-receiver
       SLACK_WEBHOOK_URL: `${receiverBase}/slack`,
     };
     writeFileSync(config, drillRouting(renderText(template, vars, templatePath), 20, 'drill'));
-    const port = await freePort();
-    amUrl = `http://127.0.0.1:${port}`;
-    const log = openSync(join(workDir, 'alertmanager.log'), 'a');
-    alertmanager = spawn(
-      requireBinary(tools.alertmanager, 'alertmanager'),
-      [
-        `--config.file=${config}`,
-        `--storage.path=${join(workDir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        '--cluster.listen-address=',
-      ],
-      { stdio: ['ignore', log, log] },
-    );
-    await eventually(async () => ((await fetch(`${amUrl}/-/ready`)).ok ? true : undefined), 20_000, 'ready');
+    ({ child: alertmanager, url: amUrl } = await startPrivateAlertmanager(config, workDir));
     const res = await fetch(`${amUrl}/api/v2/alerts`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
