@@ -3,6 +3,7 @@ import kafkajs, { logLevel, type Admin } from 'kafkajs';
 import { createKafkaClient } from './kafka.ts';
 import { eventually, requireEventStack, uniqueId, urls, lazy } from '../test/support/events.ts';
 import {
+  createTopicsAndWait,
   deadLetterTopic,
   deadLetterTopicSpec,
   ensureTopics,
@@ -80,7 +81,7 @@ describe('ensureTopics', () => {
     await setup();
     const topic = uniqueId('topics-repair');
     created.push(topic);
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1 }] });
+    await createTopicsAndWait(admin, { topics: [{ topic, numPartitions: 1 }] });
 
     const [result] = await ensureTopics(admin, [
       {

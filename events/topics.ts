@@ -1,7 +1,7 @@
 // The topics of the contract, their keys, partitions and retention, the dead-letter topics, and
 // ensureTopics(): idempotent creation (and repair) of all of them. The broker has
 // auto.create.topics.enable=false, so nothing is created by accident with broker defaults.
-import { type Admin } from 'kafkajs';
+import { type Admin, type ITopicConfig } from 'kafkajs';
 import kafkajs from 'kafkajs';
 import { z } from 'zod';
 import { loadConfig } from '../platform/config.ts';
@@ -106,6 +106,37 @@ export interface EnsureTopicResult {
   readonly details: readonly string[];
 }
 
+/** Kafka errors that mean "the new topic's metadata has not reached every broker view yet". */
+const NOT_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+
+/**
+ * createTopics, then waits (bounded) until every partition of every topic has a leader. kafkajs's own
+ * `waitForLeaders` retries only LEADER_NOT_AVAILABLE; a KRaft broker can first answer
+ * UNKNOWN_TOPIC_OR_PARTITION for a topic it has just created, which failed a smoke test once. Resolves
+ * false when the topics already existed (kafkajs's meaning), like createTopics.
+ */
+export async function createTopicsAndWait(
+  admin: Admin,
+  request: { readonly topics: ITopicConfig[] },
+  timeoutMs = 15_000,
+): Promise<boolean> {
+  const created = await admin.createTopics({ topics: request.topics, waitForLeaders: false });
+  const names = request.topics.map((t) => t.topic);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: names });
+      if (topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)))
+        return created;
+    } catch (err) {
+      if (!NOT_YET.has((err as { type?: string }).type ?? '')) throw err;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`topics ${names.join(', ')} have no leader ${timeoutMs} ms after their creation`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /**
  * Creates missing topics and brings existing ones to the spec: partitions raised when fewer (never
  * lowered: Kafka cannot, and it would remap keys), configs set when different. Safe to run any number
@@ -121,8 +152,7 @@ export async function ensureTopics(
   const missing = specs.filter((s) => !existing.has(s.name));
   const created = new Set<string>();
   if (missing.length > 0) {
-    await admin.createTopics({
-      waitForLeaders: true,
+    await createTopicsAndWait(admin, {
       topics: missing.map((s) => ({
         topic: s.name,
         numPartitions: s.partitions,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { createTopicsAndWait } from '../../events/topics.ts';
 import { ports, uniqueId, urls } from '../support/stack.ts';
 
 const smokeSchema = {
@@ -33,7 +34,7 @@ describe('Kafka with the schema registry', () => {
     });
     const admin = direct.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await createTopicsAndWait(admin, { topics: [{ topic, numPartitions: 1 }] });
     await admin.disconnect();
 
     const event = { id: uniqueId('evt'), amountCents: 4200 };
