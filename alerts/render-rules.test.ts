@@ -137,7 +137,8 @@ describe('time-compressed drill rules: alerts/render-rules.ts', () => {
         windowsOf(
           copy
             .flatMap((g) => g.rules)
-            .find((r) => r.record === 'job:order_workflow_failures_per_workflow:ratio_rate3d')?.expr ?? '',
+            .find((r) => r.record === 'job:order_workflow_technical_failures_per_workflow:ratio_rate3d')
+            ?.expr ?? '',
         ),
       ).toEqual([72 * 60_000, 72 * 60_000, 72 * 60_000]);
     });
@@ -148,7 +149,7 @@ describe('time-compressed drill rules: alerts/render-rules.ts', () => {
         `          - exp_labels: { ${labels} }\n            exp_annotations:\n${annotations}`;
       const failureAnnotations = [
         '              summary: More than 2% of order workflows failed over the last 15 minutes (ADR-0047).',
-        '              description: 3% of the order workflows of order-worker ended failed, compensated or timed out over the last 15 minutes (threshold 2%).',
+        '              description: 3% of the order workflows of order-worker ended failed, compensated or timed out over the last 15 minutes (threshold 2%); 0% of these are business declines, technical failures are 3% of the workflows.',
         '              runbook_url: alerts/runbooks.md#orderworkflowfailureratehigh',
       ].join('\n');
       writeFileSync(
@@ -160,9 +161,9 @@ describe('time-compressed drill rules: alerts/render-rules.ts', () => {
           // 20 orders a second, 3% failing: over 2%, over the 400 orders/hour floor.
           '  - interval: 1s',
           '    input_series:',
-          `      - series: 'order_workflow_status_total{job="order-worker",status="completed"}'`,
+          `      - series: 'order_workflow_status_total{job="order-worker",status="completed",kind="none"}'`,
           `        values: '0+19.4x60'`,
-          `      - series: 'order_workflow_status_total{job="order-worker",status="failed"}'`,
+          `      - series: 'order_workflow_status_total{job="order-worker",status="failed",kind="technical"}'`,
           `        values: '0+0.6x60'`,
           '    alert_rule_test:',
           '      - alertname: OrderWorkflowFailureRateHigh',
@@ -175,9 +176,9 @@ describe('time-compressed drill rules: alerts/render-rules.ts', () => {
           // 1.8% failing: quiet, as in the source.
           '  - interval: 1s',
           '    input_series:',
-          `      - series: 'order_workflow_status_total{job="order-worker",status="completed"}'`,
+          `      - series: 'order_workflow_status_total{job="order-worker",status="completed",kind="none"}'`,
           `        values: '0+19.64x60'`,
-          `      - series: 'order_workflow_status_total{job="order-worker",status="failed"}'`,
+          `      - series: 'order_workflow_status_total{job="order-worker",status="failed",kind="technical"}'`,
           `        values: '0+0.36x60'`,
           '    alert_rule_test:',
           '      - alertname: OrderWorkflowFailureRateHigh',

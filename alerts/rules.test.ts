@@ -127,6 +127,31 @@ describe('alert rules: alerts/rules/orderflow.rules.yml', () => {
     ]);
   });
 
+  it('when the SLO is read, then the burn-rate alerts judge technical failures and the ADR alerts every failure', () => {
+    const oneLine = (text = ''): string => text.replace(/\s+/g, ' ').trim();
+    const recorded = (record: string): string =>
+      oneLine(groups.flatMap((g) => g.rules).find((r) => r.record === record)?.expr);
+    for (const burn of byName('OrderFailureBudgetBurn')) {
+      const ratios = [...burn.expr.matchAll(/job:order_workflow_(\w+)_per_workflow:ratio_rate(\w+)/g)];
+      expect(ratios.length, burn.labels.long).toBe(2);
+      for (const [name, kind, window] of ratios) {
+        expect(kind, name).toBe('technical_failures');
+        expect(recorded(name), name).toContain(
+          `order_workflow_status_total{status=~"failed|compensated|timed_out",kind="technical"}[${window}]`,
+        );
+      }
+    }
+    // The ADR's failure rate counts declines too; its description says how much of it they are.
+    expect(recorded('job:order_workflow_failures_per_workflow:ratio_rate15m')).not.toContain('kind=');
+    expect(recorded('job:order_workflow_compensations_per_workflow:ratio_rate15m')).not.toContain('kind=');
+    expect(byName('OrderWorkflowFailureRateHigh')[0]?.annotations?.description).toContain(
+      'job:order_workflow_declines_per_failure:ratio_rate15m',
+    );
+    expect(byName('OrderCompensationRateHigh')[0]?.annotations?.description).toContain(
+      'job:order_workflow_declines_per_compensation:ratio_rate15m',
+    );
+  });
+
   it('when a recording rule is defined, then it is named level:metric:operations', () => {
     const records = groups.flatMap((g) => g.rules).flatMap((r) => (r.record ? [r.record] : []));
     expect(records.length).toBeGreaterThan(0);

@@ -10,6 +10,11 @@ export interface WorkflowFinished {
   readonly status: 'completed' | 'failed' | 'compensated';
   /** Workflow time from workflowInfo().startTime to the end. */
   readonly durationSeconds: number;
+  /**
+   * The failure type (contracts/failures.ts `FailureType`, or the cause's name for an unexpected error);
+   * absent when completed. The worker labels the status with its kind: a business decline or technical.
+   */
+  readonly failureType?: string;
   /** The step that failed (or was running when the order was cancelled); absent when completed. */
   readonly failedStep?: StepName;
   /** Compensations that finally failed. */

@@ -34,6 +34,28 @@ export function createRegistry(): MetricsRegistry {
 export const WORKFLOW_STATUSES = ['completed', 'failed', 'compensated', 'timed_out'] as const;
 export type WorkflowStatus = (typeof WORKFLOW_STATUSES)[number];
 
+/**
+ * The `kind` label of order_workflow_status_total: why a workflow did not complete.
+ * - none: it completed (only with status completed).
+ * - business: a business decline (a rule, a customer, a reviewer or a card issuer refused the order;
+ *   nothing is broken). Which failure types are declines is contracts/failures.ts (`isBusinessDecline`);
+ *   the order-worker maps the type to the kind, this module only knows the label values.
+ * - technical: something broke (a downstream unavailable after the retries, a request bug, a cancellation,
+ *   an unknown failure). The SLO and the burn-rate alerts judge these only; timed_out is always technical.
+ */
+export const FAILURE_KINDS = ['none', 'business', 'technical'] as const;
+export type FailureKind = (typeof FAILURE_KINDS)[number];
+
+/** Every status × kind pair that can occur: pre-initialised, so each series exists (at 0) from the start. */
+export const WORKFLOW_STATUS_KINDS: readonly { status: WorkflowStatus; kind: FailureKind }[] = [
+  { status: 'completed', kind: 'none' },
+  { status: 'failed', kind: 'business' },
+  { status: 'failed', kind: 'technical' },
+  { status: 'compensated', kind: 'business' },
+  { status: 'compensated', kind: 'technical' },
+  { status: 'timed_out', kind: 'technical' },
+];
+
 /** Steps whose failure can trigger compensation (the first compensation is registered before ReserveInventory). */
 export const COMPENSATION_TRIGGER_STEPS = [
   'ReserveInventory',
@@ -51,7 +73,7 @@ export const ACTIVITY_DURATION_BUCKETS = [
 ];
 
 export interface WorkflowMetrics {
-  readonly status: Counter<'status'>;
+  readonly status: Counter<'status' | 'kind'>;
   readonly duration: Histogram<'status'>;
   readonly compensationTriggered: Counter<'step'>;
   readonly compensationFailures: Counter<'compensation'>;
@@ -60,8 +82,8 @@ export interface WorkflowMetrics {
 export function createWorkflowMetrics(registry: MetricsRegistry): WorkflowMetrics {
   const status = new Counter({
     name: 'order_workflow_status_total',
-    help: 'Finished ProcessOrderWorkflow executions by outcome: completed, failed (nothing to compensate), compensated (failed after compensations ran, including compensation_failed), timed_out.',
-    labelNames: ['status'] as const,
+    help: 'Finished ProcessOrderWorkflow executions by outcome: completed, failed (nothing to compensate), compensated (failed after compensations ran, including compensation_failed), timed_out; kind: none (completed), business (a decline), technical (something broke).',
+    labelNames: ['status', 'kind'] as const,
     registers: [registry],
   });
   const duration = new Histogram({
@@ -84,10 +106,8 @@ export function createWorkflowMetrics(registry: MetricsRegistry): WorkflowMetric
     labelNames: ['compensation'] as const,
     registers: [registry],
   });
-  for (const s of WORKFLOW_STATUSES) {
-    status.labels(s).inc(0);
-    duration.zero({ status: s });
-  }
+  for (const s of WORKFLOW_STATUS_KINDS) status.labels(s.status, s.kind).inc(0);
+  for (const s of WORKFLOW_STATUSES) duration.zero({ status: s });
   for (const step of COMPENSATION_TRIGGER_STEPS) compensationTriggered.labels(step).inc(0);
   for (const c of COMPENSATIONS) compensationFailures.labels(c).inc(0);
   return { status, duration, compensationTriggered, compensationFailures };

@@ -15,7 +15,7 @@ import {
   createRegistry,
   createWorkflowMetrics,
 } from './definitions.ts';
-import { recordWorkflowFinished } from '../../workflows/workers/workflow-metrics.ts';
+import { failureKindOf, recordWorkflowFinished } from '../../workflows/workers/workflow-metrics.ts';
 import { serveMetrics } from './server.ts';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -43,10 +43,19 @@ describe('workflow metrics', () => {
     createWorkflowMetrics(registry);
     expect(registry.contentType).toContain('application/openmetrics-text');
     const text = await registry.metrics();
-    for (const status of ['completed', 'failed', 'compensated', 'timed_out']) {
-      expect(text).toContain(`order_workflow_status_total{status="${status}"} 0`);
+    const statusSeries = text.split('\n').filter((l) => l.startsWith('order_workflow_status_total{'));
+    expect(statusSeries.sort()).toEqual(
+      [
+        'order_workflow_status_total{status="completed",kind="none"} 0',
+        'order_workflow_status_total{status="failed",kind="business"} 0',
+        'order_workflow_status_total{status="failed",kind="technical"} 0',
+        'order_workflow_status_total{status="compensated",kind="business"} 0',
+        'order_workflow_status_total{status="compensated",kind="technical"} 0',
+        'order_workflow_status_total{status="timed_out",kind="technical"} 0',
+      ].sort(),
+    );
+    for (const status of ['completed', 'failed', 'compensated', 'timed_out'])
       expect(text).toContain(`order_workflow_duration_seconds_count{status="${status}"} 0`);
-    }
     for (const step of ['ReserveInventory', 'ProcessPayment', 'CreateShipment', 'FinalizeOrder'])
       expect(text).toContain(`compensation_triggered_total{step="${step}"} 0`);
     for (const c of ['CancelShipment', 'RefundPayment', 'ReleaseInventoryReservation'])
@@ -59,20 +68,46 @@ describe('workflow metrics', () => {
       status: 'compensated',
       durationSeconds: 3,
       failedStep: 'CreateShipment',
+      failureType: 'DownstreamUnavailable',
       failedCompensations: ['RefundPayment'],
     });
     recordWorkflowFinished(metrics, { status: 'completed', durationSeconds: 1.5, failedCompensations: [] });
     const value = async (m: { get(): Promise<{ values: { labels: object; value: number }[] }> }, l: object) =>
       (await m.get()).values.find((v) => JSON.stringify(v.labels) === JSON.stringify(l))?.value;
-    expect(await value(metrics.status, { status: 'compensated' })).toBe(1);
-    expect(await value(metrics.status, { status: 'completed' })).toBe(1);
-    expect(await value(metrics.status, { status: 'failed' })).toBe(0);
+    expect(await value(metrics.status, { status: 'compensated', kind: 'technical' })).toBe(1);
+    expect(await value(metrics.status, { status: 'compensated', kind: 'business' })).toBe(0);
+    expect(await value(metrics.status, { status: 'completed', kind: 'none' })).toBe(1);
+    expect(await value(metrics.status, { status: 'failed', kind: 'technical' })).toBe(0);
     expect(await value(metrics.compensationTriggered, { step: 'CreateShipment' })).toBe(1);
     expect(await value(metrics.compensationFailures, { compensation: 'RefundPayment' })).toBe(1);
     const sum = (await metrics.duration.get()).values.find(
       (v) => v.metricName === 'order_workflow_duration_seconds_sum' && v.labels.status === 'compensated',
     );
     expect(sum?.value).toBe(3);
+  });
+
+  it('when failures are recorded, then a business decline and a technical failure get their own kind', async () => {
+    const metrics = createWorkflowMetrics(createRegistry());
+    const failed = { durationSeconds: 1, failedCompensations: [] } as const;
+    recordWorkflowFinished(metrics, { ...failed, status: 'failed', failureType: 'CustomerNotEligible' });
+    recordWorkflowFinished(metrics, { ...failed, status: 'failed', failureType: 'FraudRejected' });
+    recordWorkflowFinished(metrics, { ...failed, status: 'failed', failureType: 'DownstreamUnavailable' });
+    recordWorkflowFinished(metrics, { ...failed, status: 'compensated', failureType: 'PaymentDeclined' });
+    recordWorkflowFinished(metrics, { ...failed, status: 'compensated', failureType: 'OrderCancelled' });
+    recordWorkflowFinished(metrics, { ...failed, status: 'failed' }); // no type: counted as technical
+    const counts = Object.fromEntries(
+      (await metrics.status.get()).values.map((v) => [`${v.labels.status}/${v.labels.kind}`, v.value]),
+    );
+    expect(counts).toEqual({
+      'completed/none': 0,
+      'failed/business': 2,
+      'failed/technical': 2,
+      'compensated/business': 1,
+      'compensated/technical': 1,
+      'timed_out/technical': 0,
+    });
+    expect(failureKindOf({ status: 'completed', failureType: 'PaymentDeclined' })).toBe('none');
+    expect(failureKindOf({ status: 'failed', failureType: 'SomethingNew' })).toBe('technical');
   });
 });
 
@@ -104,16 +139,42 @@ describe('ProcessOrderWorkflow sink calls', () => {
     }
     expect(events.get('happy-path')).toMatchObject({ status: 'completed', failedCompensations: [] });
     expect(events.get('happy-path')?.failedStep).toBeUndefined();
+    expect(events.get('happy-path')?.failureType).toBeUndefined();
     expect(events.get('declined-validateOrder')).toMatchObject({
       status: 'failed',
       failedStep: 'ValidateOrder',
     });
-    expect(events.get('fraud-reject')).toMatchObject({ status: 'failed', failedStep: 'RunFraudCheck' });
+    expect(events.get('fraud-reject')).toMatchObject({
+      status: 'failed',
+      failedStep: 'RunFraudCheck',
+      failureType: 'FraudRejected',
+    });
     expect(events.get('declined-createShipment')).toMatchObject({
       status: 'compensated',
       failedStep: 'CreateShipment',
       failedCompensations: [],
     });
+    // Every failed order carries its type, so the worker can tell declines from technical failures.
+    const kinds = Object.fromEntries([...events].map(([id, e]) => [id, failureKindOf(e)]));
+    // The recorded histories' fake activities decline with the type TestDecline, which the catalogue does not
+    // know: technical, like any unknown type. The workflow's own declines are business.
+    expect(kinds).toMatchObject({
+      'happy-path': 'none',
+      'review-approve': 'none',
+      'fraud-reject': 'business',
+      'review-reject': 'business',
+      'review-deadline': 'business',
+      'declined-validateOrder': 'technical',
+      'cancelled-during-payment': 'technical',
+      'payment-retries-exhausted': 'technical',
+      'shipment-retries-exhausted': 'technical',
+    });
+    expect(events.get('declined-validateOrder')?.failureType).toBe('TestDecline');
+    expect(events.get('cancelled-during-payment')?.failureType).toBe('OrderCancelled');
+    expect(events.get('review-deadline')?.failureType).toBe('ReviewDeadlineExceeded');
+    expect(events.get('payment-retries-exhausted')?.failureType).toBe('DownstreamUnavailable');
+    for (const [id, e] of events)
+      if (e.status !== 'completed') expect(e.failureType, `${id}: failureType`).toBeTruthy();
     expect(events.get('refund-fails')).toMatchObject({
       status: 'compensated',
       failedCompensations: ['RefundPayment'],
@@ -135,7 +196,7 @@ describe('serveMetrics', () => {
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toContain('application/openmetrics-text');
       const body = await res.text();
-      expect(body).toContain('order_workflow_status_total{status="timed_out"} 0');
+      expect(body).toContain('order_workflow_status_total{status="timed_out",kind="technical"} 0');
       expect(body.trimEnd().endsWith('# EOF')).toBe(true);
       expect((await fetch(`http://127.0.0.1:${server.port}/other`)).status).toBe(404);
       await server.close();

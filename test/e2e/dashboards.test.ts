@@ -3,7 +3,16 @@
 // their outcomes, each panel query from observability/grafana/provisioning/dashboards/*.json runs with
 // Grafana's variables substituted, as Grafana would run it over the last minutes. No Grafana binary is
 // installable here, so this is how the dashboards are verified locally.
+//
+// The load dashboard reads k6's own metrics, which exist only once a k6 run wrote them. So a short k6 run
+// (a few seconds of GET /healthz on order-api: no order, no load to speak of) writes them through the same
+// experimental-prometheus-rw output and testid tag the load runner uses, and its panels are checked like
+// every other.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { capture } from '../../stack/exec.ts';
 import {
   interpolate,
   intervalMs,
@@ -14,7 +23,7 @@ import {
   variableQueries,
 } from '../../tools/dashboards/panel-queries.ts';
 import { address, api, order, settle, submit } from '../support/orders.ts';
-import { requireComponent, urls } from '../support/stack.ts';
+import { requireComponent, tools, urls } from '../support/stack.ts';
 
 const WINDOW_MS = 5 * 60_000;
 /** Data that is still on its way (a scrape, a rule evaluation, an idle trace) gets this long. */
@@ -61,6 +70,43 @@ async function noData(promql: string, range: TimeRange): Promise<string | undefi
   }
 }
 
+/** A few seconds of k6 writing its metrics to Prometheus under a test id of its own, as the load runner does. */
+async function shortK6Run(testId: string): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'orderflow-dashboards-k6-'));
+  try {
+    const script = join(dir, 'probe.js');
+    writeFileSync(
+      script,
+      `import http from 'k6/http';
+import { check, sleep } from 'k6';
+export const options = { vus: 1, duration: '8s' };
+export default function () {
+  check(http.get(__ENV.TARGET), { 'status is 200': (r) => r.status === 200 });
+  sleep(0.2);
+}
+`,
+    );
+    await capture(
+      tools.k6.bins.k6,
+      [
+        'run',
+        '--quiet',
+        '--no-usage-report',
+        '-o',
+        'experimental-prometheus-rw',
+        '--tag',
+        `testid=${testId}`,
+        '-e',
+        `TARGET=${api}/healthz`,
+        script,
+      ],
+      { env: { ...process.env, K6_PROMETHEUS_RW_SERVER_URL: `${urls.prometheus}/api/v1/write` } },
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Runs `check` over the items until none fails or SETTLE_MS passed; returns the failures left. */
 async function untilAllPass<T>(items: readonly T[], check: (item: T) => Promise<string | undefined>) {
   const deadline = Date.now() + SETTLE_MS;
@@ -95,6 +141,7 @@ describe('every query of every Grafana dashboard returns data', () => {
       // Refused at ValidateOrder: failed with nothing to compensate.
       order({ customerId: 'cust-blocked' }),
     ];
+    const k6Run = shortK6Run(`dashboards-e2e-${Date.now()}`);
     const accepted = await Promise.all(burst.map((body) => submit(body)));
     expect(accepted.map((a) => a.status)).toEqual([202, 202, 202, 202]);
     const outcomes = await Promise.all(accepted.map((a) => settle(a.body.orderId, 90_000)));
@@ -115,6 +162,7 @@ describe('every query of every Grafana dashboard returns data', () => {
       if (Date.now() > deadline) throw new Error(`Prometheus did not see the burst: ${JSON.stringify(now)}`);
       await new Promise((r) => setTimeout(r, 1000));
     }
+    await k6Run;
   }, 240_000);
 
   it('when each Prometheus panel query runs over the last 5 minutes, then it returns a series with data', async () => {

@@ -124,6 +124,20 @@ describe('pipeline metrics in Prometheus', () => {
       30_000,
       'contract metrics present',
     );
+    // Every status × kind pair that can occur is there from the start (kind: none, business, technical).
+    const statusKinds = new Set(
+      (await query('order_workflow_status_total')).map((s) => `${s.metric.status}/${s.metric.kind}`),
+    );
+    expect(statusKinds).toEqual(
+      new Set([
+        'completed/none',
+        'failed/business',
+        'failed/technical',
+        'compensated/business',
+        'compensated/technical',
+        'timed_out/technical',
+      ]),
+    );
     // Job labels: the workflow metrics come from the order-worker, the activity ones from every worker.
     const statusJobs = new Set((await query('order_workflow_status_total')).map((s) => s.metric.job));
     expect([...statusJobs]).toEqual(['order-worker']);
@@ -138,11 +152,13 @@ describe('pipeline metrics in Prometheus', () => {
     );
   });
 
+  // The compensated order (shipping refuses the address) and the failed one (a blocked customer) are
+  // business declines: they count under kind="business", the completed one under kind="none".
   it('when orders complete, compensate and fail, then the ADR counters and histograms move', async () => {
     const before = {
-      completed: await value('order_workflow_status_total{status="completed"}'),
-      compensated: await value('order_workflow_status_total{status="compensated"}'),
-      failed: await value('order_workflow_status_total{status="failed"}'),
+      completed: await value('order_workflow_status_total{status="completed",kind="none"}'),
+      compensated: await value('order_workflow_status_total{status="compensated",kind="business"}'),
+      failed: await value('order_workflow_status_total{status="failed",kind="business"}'),
       shipmentTriggered: await value('compensation_triggered_total{step="CreateShipment"}'),
       completedDurations: await value('order_workflow_duration_seconds_count{status="completed"}'),
       orderApiPosts: await value(
@@ -162,9 +178,9 @@ describe('pipeline metrics in Prometheus', () => {
     await eventually(
       async () => {
         const now = {
-          completed: await value('order_workflow_status_total{status="completed"}'),
-          compensated: await value('order_workflow_status_total{status="compensated"}'),
-          failed: await value('order_workflow_status_total{status="failed"}'),
+          completed: await value('order_workflow_status_total{status="completed",kind="none"}'),
+          compensated: await value('order_workflow_status_total{status="compensated",kind="business"}'),
+          failed: await value('order_workflow_status_total{status="failed",kind="business"}'),
           shipmentTriggered: await value('compensation_triggered_total{step="CreateShipment"}'),
           completedDurations: await value('order_workflow_duration_seconds_count{status="completed"}'),
           orderApiPosts: await value(

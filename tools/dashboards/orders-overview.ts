@@ -44,13 +44,13 @@ export function ordersOverview(): Dashboard {
       timeseries({
         title: 'Outcomes per minute',
         description:
-          'Finished order workflows by outcome. compensated = failed after ReserveInventory with its compensations run; failed = nothing to compensate (declines included).',
+          'Finished order workflows by outcome and kind. compensated = failed after ReserveInventory with its compensations run; failed = nothing to compensate. kind: business = a decline (a decision), technical = something broke.',
         unit: 'opm',
         stack: true,
         series: [
           {
-            expr: 'sum by (status) (rate(order_workflow_status_total[$__rate_interval])) * 60',
-            legend: '{{status}}',
+            expr: 'sum by (status, kind) (rate(order_workflow_status_total[$__rate_interval])) * 60',
+            legend: '{{status}} ({{kind}})',
           },
         ],
         links: [failedOrderTracesLink],
@@ -105,13 +105,17 @@ export function ordersOverview(): Dashboard {
       timeseries({
         title: 'Failure and compensation ratio (15 min, ADR alerts at 2% and 5%)',
         description:
-          'The recording rules behind OrderWorkflowFailureRateHigh (> 2%) and OrderCompensationRateHigh (> 5%).',
+          'The recording rules behind OrderWorkflowFailureRateHigh (> 2%) and OrderCompensationRateHigh (> 5%), declines included as the ADR counts them, and the technical failure ratio alone (what the SLO counts).',
         unit: 'percentunit',
         thresholds: [0.02, 0.05],
         min: 0,
         series: [
           { expr: 'job:order_workflow_failures_per_workflow:ratio_rate15m', legend: 'failed' },
           { expr: 'job:order_workflow_compensations_per_workflow:ratio_rate15m', legend: 'compensated' },
+          {
+            expr: 'job:order_workflow_technical_failures_per_workflow:ratio_rate15m',
+            legend: 'technical failures',
+          },
         ],
       }),
     )

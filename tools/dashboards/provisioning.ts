@@ -7,11 +7,12 @@ import { dump } from 'js-yaml';
 import { format, resolveConfig } from 'prettier';
 import { activities } from './activities.ts';
 import { kafka } from './kafka.ts';
+import { load } from './load.ts';
 import { ordersOverview } from './orders-overview.ts';
 import { PROMETHEUS, TEMPO } from './shared.ts';
 import { slo } from './slo.ts';
 
-export const dashboards = (): Dashboard[] => [ordersOverview(), activities(), kafka(), slo()];
+export const dashboards = (): Dashboard[] => [ordersOverview(), activities(), kafka(), slo(), load()];
 
 /** The committed provisioning folder, mounted into the Grafana container by docker-compose.yml. */
 export const provisioningDir = join(

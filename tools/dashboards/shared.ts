@@ -29,10 +29,15 @@ import { PanelBuilder as TimeseriesBuilder } from '@grafana/grafana-foundation-s
 export const PROMETHEUS: DataSourceRef = { type: 'prometheus', uid: 'prometheus' };
 export const TEMPO: DataSourceRef = { type: 'tempo', uid: 'tempo' };
 
-/** The SLO of alerts/rules/orderflow.rules.yml: fewer than 1% of order workflows fail (30-day budget). */
+/**
+ * The SLO of alerts/rules/orderflow.rules.yml: fewer than 1% of order workflows fail for a technical reason
+ * (30-day budget). Business declines are not in it.
+ */
 export const FAILURE_OBJECTIVE = 0.01;
-/** Failure = these workflow outcomes, as the recording rules count them (business declines included). */
+/** Failure = these workflow outcomes, as the recording rules count them (any kind: ADR-0047's failure rate). */
 export const FAILED_STATUSES = 'failed|compensated|timed_out';
+/** The failures the SLO judges: order_workflow_status_total{kind="technical"} (declines are kind="business"). */
+export const TECHNICAL = 'kind="technical"';
 
 /** A textbox variable for trace links only: order ids are span attributes, never metric labels. */
 export const ORDER_ID_VARIABLE = 'order_id';

@@ -1,15 +1,24 @@
-// SLO: ADR-0047's decision driver "< 1% failure rate" as an error budget. Remaining budget over 30 days,
-// and the burn rates of the multi-window alerts (OrderFailureBudgetBurn) from the same recording rules
-// the alerts use, so the dashboard and the pager never disagree.
+// SLO: ADR-0047's decision driver "< 1% failure rate" as an error budget of technical failures (business
+// declines are decisions, not faults: kind="business" stays out). Remaining budget over 30 days, and the
+// burn rates of the multi-window alerts (OrderFailureBudgetBurn) from the same recording rules the alerts
+// use, so the dashboard and the pager never disagree.
 import { type Dashboard, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
-import { FAILED_STATUSES, FAILURE_OBJECTIVE, orderflowDashboard, stat, timeseries } from './shared.ts';
+import {
+  FAILED_STATUSES,
+  FAILURE_OBJECTIVE,
+  TECHNICAL,
+  orderflowDashboard,
+  stat,
+  timeseries,
+} from './shared.ts';
 
-const ratio = (window: string): string => `job:order_workflow_failures_per_workflow:ratio_rate${window}`;
+const ratio = (window: string): string =>
+  `job:order_workflow_technical_failures_per_workflow:ratio_rate${window}`;
 const burnRate = (window: string): string => `${ratio(window)} / ${FAILURE_OBJECTIVE}`;
 
 // No 30-day recording rule exists (Prometheus keeps 7 days locally): the budget is computed from the
-// counters, failures over all finished workflows, like the recording rules.
-const failureRatio30d = `sum(increase(order_workflow_status_total{status=~"${FAILED_STATUSES}"}[30d])) / sum(increase(order_workflow_status_total[30d]))`;
+// counters, technical failures over all finished workflows, like the recording rules.
+const failureRatio30d = `sum(increase(order_workflow_status_total{status=~"${FAILED_STATUSES}",${TECHNICAL}}[30d])) / sum(increase(order_workflow_status_total[30d]))`;
 const budgetRemaining30d = `1 - (${failureRatio30d}) / ${FAILURE_OBJECTIVE}`;
 
 /** One alert rule of OrderFailureBudgetBurn: its long and short windows and its burn-rate factor. */
@@ -31,15 +40,15 @@ const BURN_ALERTS: readonly BurnAlert[] = [
 export function slo(): Dashboard {
   const dashboard = orderflowDashboard(
     'orderflow-slo',
-    'orderflow / SLO: order failures < 1%',
-    'Error budget of the ADR-0047 objective (fewer than 1% of order workflows fail; 30-day budget) and the burn rates of OrderFailureBudgetBurn.',
+    'orderflow / SLO: technical order failures < 1%',
+    'Error budget of the ADR-0047 objective (fewer than 1% of order workflows fail for a technical reason; business declines excluded; 30-day budget) and the burn rates of OrderFailureBudgetBurn.',
   )
     .withRow(new RowBuilder('Error budget (30 days)'))
     .withPanel(
       stat({
         title: 'Error budget remaining (30 d)',
         description:
-          '1 − (failure ratio over 30 days ÷ 1%). Negative: the objective is missed for the period. Failures are failed, compensated and timed_out workflows, business declines included.',
+          '1 − (technical failure ratio over 30 days ÷ 1%). Negative: the objective is missed for the period. Failures are failed, compensated and timed_out workflows with kind="technical"; business declines are not in the budget.',
         unit: 'percentunit',
         span: 8,
         series: [{ expr: budgetRemaining30d, legend: 'remaining' }],
@@ -47,8 +56,9 @@ export function slo(): Dashboard {
     )
     .withPanel(
       stat({
-        title: 'Failure ratio (30 d; objective < 1%)',
-        description: 'Share of finished order workflows that failed over the last 30 days.',
+        title: 'Technical failure ratio (30 d; objective < 1%)',
+        description:
+          'Share of finished order workflows that failed for a technical reason over the last 30 days (declines excluded).',
         unit: 'percentunit',
         span: 8,
         thresholds: [FAILURE_OBJECTIVE],
@@ -93,8 +103,9 @@ export function slo(): Dashboard {
   return dashboard
     .withPanel(
       timeseries({
-        title: 'Failure ratio by window',
-        description: 'The recording rules job:order_workflow_failures_per_workflow:ratio_rate<window>.',
+        title: 'Technical failure ratio by window',
+        description:
+          'The recording rules job:order_workflow_technical_failures_per_workflow:ratio_rate<window> (kind="technical").',
         unit: 'percentunit',
         span: 24,
         thresholds: [FAILURE_OBJECTIVE],

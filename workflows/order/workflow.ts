@@ -215,7 +215,12 @@ function reportFinished(
     ...(traceId ? { traceId } : {}),
     // Workflow time (the current task's time), deterministic: no real clock in workflow code.
     durationSeconds: (Date.now() - workflowInfo().startTime.getTime()) / 1000,
-    ...(status === 'completed' ? {} : { failedStep: state.failure?.step ?? lastStep(state) }),
+    ...(status === 'completed'
+      ? {}
+      : {
+          failedStep: state.failure?.step ?? lastStep(state),
+          ...(state.failure ? { failureType: state.failure.type } : {}),
+        }),
     failedCompensations: state.compensations.filter((c) => c.outcome === 'failed').map((c) => c.step),
   });
 }
