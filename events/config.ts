@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { loadConfig } from '../platform/config.ts';
 import { host, ports } from '../platform/ports.ts';
 import { ORDER_TOPICS, type OrderTopics } from './topics.ts';
+import { loadKafkaSecurity, type KafkaSecurity } from './security.ts';
 
 const brokers = (fallback: string) =>
   z
@@ -35,6 +36,8 @@ export type EventsConfig = Readonly<{
   kafkaAdminBrokers: string[];
   schemaRegistryUrl: string;
   topics: OrderTopics;
+  /** TLS, SASL and registry auth (events/security.ts); empty on the local stack. */
+  security: KafkaSecurity;
 }>;
 
 export function loadEventsConfig(env: NodeJS.ProcessEnv = process.env): EventsConfig {
@@ -44,5 +47,6 @@ export function loadEventsConfig(env: NodeJS.ProcessEnv = process.env): EventsCo
     kafkaAdminBrokers: c.KAFKA_ADMIN_BROKERS,
     schemaRegistryUrl: c.SCHEMA_REGISTRY_URL.replace(/\/+$/, ''),
     topics: Object.freeze({ completed: c.ORDERS_COMPLETED_TOPIC, failed: c.ORDERS_FAILED_TOPIC }),
+    security: loadKafkaSecurity(env),
   });
 }

@@ -4,6 +4,7 @@
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel, type KafkaConfig, type logCreator } from 'kafkajs';
 import { loadEventsConfig } from './config.ts';
+import { explainKafkaError, kafkaSecurity, type KafkaSecurity } from './security.ts';
 
 /** The subset of a pino/fastify logger the clients log through. */
 export interface EventLogger {
@@ -52,20 +53,65 @@ export interface KafkaClientOptions {
   readonly logLevel?: logLevel;
   /** Overrides for special cases (tests); the defaults below are the point of this module. */
   readonly overrides?: Partial<KafkaConfig>;
+  /** TLS and SASL; default: this process's settings (events/security.ts, from the environment). */
+  readonly security?: KafkaSecurity;
+}
+
+/**
+ * A kafkajs client whose producers, consumers and admins fail `connect()` with an error naming the setting
+ * to fix (KAFKA_SASL_PASSWORD, KAFKA_TLS_CA, …) instead of kafkajs's bare message.
+ */
+class ExplainedKafka extends Kafka {
+  readonly #explain: (err: unknown) => unknown;
+
+  constructor(config: KafkaConfig, security: KafkaSecurity) {
+    super(config);
+    this.#explain = (err) => explainKafkaError(err, security, config.brokers as string[]);
+  }
+
+  #wrap<T extends { connect(): Promise<void> }>(client: T): T {
+    const connect = client.connect.bind(client);
+    client.connect = async () => {
+      try {
+        await connect();
+      } catch (err) {
+        throw this.#explain(err);
+      }
+    };
+    return client;
+  }
+
+  override producer(...args: Parameters<Kafka['producer']>): ReturnType<Kafka['producer']> {
+    return this.#wrap(super.producer(...args));
+  }
+
+  override consumer(...args: Parameters<Kafka['consumer']>): ReturnType<Kafka['consumer']> {
+    return this.#wrap(super.consumer(...args));
+  }
+
+  override admin(...args: Parameters<Kafka['admin']>): ReturnType<Kafka['admin']> {
+    return this.#wrap(super.admin(...args));
+  }
 }
 
 export function createKafkaClient(options: KafkaClientOptions): Kafka {
-  return new Kafka({
-    clientId: options.clientId,
-    brokers: [...(options.brokers ?? loadEventsConfig().kafkaBrokers)],
-    connectionTimeout: 1_000,
-    requestTimeout: 3_000,
-    // Client-level retries (metadata, connections): short; callers and Temporal retry the rest.
-    retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
-    logLevel: options.logLevel ?? logLevel.WARN,
-    logCreator: kafkaLogCreator(options.log),
-    ...options.overrides,
-  });
+  const security = options.security ?? kafkaSecurity();
+  return new ExplainedKafka(
+    {
+      clientId: options.clientId,
+      brokers: [...(options.brokers ?? loadEventsConfig().kafkaBrokers)],
+      connectionTimeout: 1_000,
+      requestTimeout: 3_000,
+      // Client-level retries (metadata, connections): short; callers and Temporal retry the rest.
+      retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
+      logLevel: options.logLevel ?? logLevel.WARN,
+      logCreator: kafkaLogCreator(options.log),
+      // TLS and SASL (events/security.ts): plaintext on the local stack.
+      ...security.kafka,
+      ...options.overrides,
+    },
+    security,
+  );
 }
 
 /**
@@ -76,13 +122,21 @@ export function createKafkaClient(options: KafkaClientOptions): Kafka {
 export function createSchemaRegistryClient(
   url: string = loadEventsConfig().schemaRegistryUrl,
   timeoutMs = 5_000,
+  security: KafkaSecurity = kafkaSecurity(),
 ): SchemaRegistry {
+  // Basic auth (SCHEMA_REGISTRY_USERNAME/PASSWORD) or a bearer token (SCHEMA_REGISTRY_TOKEN), and the CA.
+  const { auth, headers, agent } = security.registry;
   return new SchemaRegistry({
     host: url,
     clientId: 'orderflow',
     retry: { retries: 2, initialRetryTimeInSecs: 0.1, maxRetryTimeInSecs: 1 },
+    ...(auth ? { auth: { username: auth.username, password: auth.password } } : {}),
+    ...(agent ? { agent } : {}),
     middlewares: [
-      () => ({ prepareRequest: (next) => next().then((request) => request.enhance({ timeout: timeoutMs })) }),
+      () => ({
+        prepareRequest: (next) =>
+          next().then((request) => request.enhance({ timeout: timeoutMs, ...(headers ? { headers } : {}) })),
+      }),
     ],
   });
 }

@@ -162,6 +162,25 @@ export class PostgresOrderStore implements OrderStore {
     return getOrder(this.#pool, orderId);
   }
 
+  async listCreatedSince(since: string): Promise<OrderRecord[]> {
+    await this.migrate();
+    const { rows } = await this.#pool.query<Row>(
+      'SELECT * FROM orders WHERE created_at >= $1 ORDER BY created_at, order_id',
+      [new Date(since).toISOString()],
+    );
+    return rows.map(toRecordFromPg);
+  }
+
+  async listByIdempotencyKeyPrefix(prefix: string): Promise<OrderRecord[]> {
+    if (prefix === '') return [];
+    await this.migrate();
+    const { rows } = await this.#pool.query<Row>(
+      'SELECT * FROM orders WHERE substr(idempotency_key, 1, $1) = $2 ORDER BY created_at, order_id',
+      [prefix.length, prefix],
+    );
+    return rows.map(toRecordFromPg);
+  }
+
   async create(order: NewOrder): Promise<{ readonly created: boolean; readonly order: OrderRecord }> {
     await this.migrate();
     const at = this.#now().toISOString();

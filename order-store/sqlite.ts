@@ -64,6 +64,21 @@ export class SqliteOrderStore implements OrderStore {
     return Promise.resolve(this.#get(orderId));
   }
 
+  listCreatedSince(since: string): Promise<OrderRecord[]> {
+    const rows = this.#db
+      .prepare('SELECT * FROM orders WHERE created_at >= ? ORDER BY created_at, order_id')
+      .all(new Date(since).toISOString()) as unknown as OrderRow[];
+    return Promise.resolve(rows.map(toRecord));
+  }
+
+  listByIdempotencyKeyPrefix(prefix: string): Promise<OrderRecord[]> {
+    if (prefix === '') return Promise.resolve([]);
+    const rows = this.#db
+      .prepare('SELECT * FROM orders WHERE substr(idempotency_key, 1, ?) = ? ORDER BY created_at, order_id')
+      .all(prefix.length, prefix) as unknown as OrderRow[];
+    return Promise.resolve(rows.map(toRecord));
+  }
+
   #get(orderId: string): OrderRecord | undefined {
     const row = this.#db.prepare('SELECT * FROM orders WHERE order_id = ?').get(orderId) as
       OrderRow | undefined;

@@ -353,6 +353,44 @@ describe.each([sqlite, postgresql])('the order store contract: $name', (backend)
     expect((await s.get('ord_big'))?.pricing).toEqual({ ...big, taxJurisdiction: '' });
   });
 
+  it('when orders are listed since a time, then exactly those accepted at or after it come back, oldest first', async () => {
+    const s = await store(steppingClock('2026-03-01T12:00:00.000Z'));
+    await s.create(newOrder('ord_old')); // 12:00:01
+    await s.create(newOrder('ord_edge')); // 12:00:02
+    await s.create(newOrder('ord_new')); // 12:00:03
+    await s.markCompleted(completed('ord_new'));
+    const listed = await s.listCreatedSince('2026-03-01T12:00:02.000Z');
+    expect(listed.map((o) => o.orderId)).toEqual(['ord_edge', 'ord_new']);
+    expect(listed[1]).toEqual(await s.get('ord_new'));
+    expect(await s.listCreatedSince('2026-03-01T13:00:00.000Z')).toEqual([]);
+    expect(await s.listCreatedSince('2026-03-01T12:00:02+00:00')).toHaveLength(2);
+  });
+
+  it('when orders are listed by an Idempotency-Key prefix, then exactly those whose key starts with it come back, oldest first', async () => {
+    const s = await store(steppingClock());
+    await s.create(newOrder('ord_b', { idempotencyKey: 'load-run_1.o.2' }));
+    await s.create(newOrder('ord_a', { idempotencyKey: 'load-run_1.o.1' }));
+    await s.create(newOrder('ord_c', { idempotencyKey: 'load-run_10.o.1' })); // another run, longer id
+    await s.create(newOrder('ord_d', { idempotencyKey: 'LOAD-RUN_1.o.3' })); // case differs
+    await s.create(newOrder('ord_e', { idempotencyKey: 'xload-run_1.o.4' })); // contains, not starts with
+    await s.create(newOrder('ord_f', { idempotencyKey: 'load-run%1.o.5' })); // % is no wildcard
+    await s.create(newOrder('ord_g', { idempotencyKey: null }));
+    await s.markCompleted(completed('ord_a'));
+
+    const listed = await s.listByIdempotencyKeyPrefix('load-run_1.');
+    expect(listed.map((o) => o.orderId)).toEqual(['ord_b', 'ord_a']);
+    expect(listed[1]).toEqual(await s.get('ord_a'));
+    expect(listed[1]?.status).toBe('completed');
+    expect((await s.listByIdempotencyKeyPrefix('load-run_1')).map((o) => o.orderId).sort()).toEqual([
+      'ord_a',
+      'ord_b',
+      'ord_c',
+    ]);
+    expect(await s.listByIdempotencyKeyPrefix('load-run%')).toHaveLength(1);
+    expect(await s.listByIdempotencyKeyPrefix('nothing-')).toEqual([]);
+    expect(await s.listByIdempotencyKeyPrefix('')).toEqual([]);
+  });
+
   it('when the store is reopened, then the data and the schema are still there (migrations run once)', async () => {
     const location = await backend.fresh();
     const first = await location.open();

@@ -107,6 +107,17 @@ export interface NewOrder {
 /** The order store's operations; SQLite here, PostgreSQL in deployments (same schema, same semantics). */
 export interface OrderStore {
   get(orderId: string): Promise<OrderRecord | undefined>;
+  /**
+   * Read-only: the orders whose Idempotency-Key starts with `prefix` (exact, case-sensitive; no wildcards),
+   * oldest first. What the load tool reconciles a run from (its keys start with the run id), without asking
+   * Temporal about each workflow. A scan: for tools, not for the request path.
+   */
+  listByIdempotencyKeyPrefix(prefix: string): Promise<OrderRecord[]>;
+  /**
+   * Read-only: the orders accepted at or after `since` (ISO-8601), oldest first. What `npm run reconcile
+   * -- --since 1h` checks. A scan of the window: for tools, not for the request path.
+   */
+  listCreatedSince(since: string): Promise<OrderRecord[]>;
   /** Inserts the order unless it exists; returns the stored one either way. */
   create(order: NewOrder): Promise<{ readonly created: boolean; readonly order: OrderRecord }>;
   markCompleted(order: CompletedOrder): Promise<void>;

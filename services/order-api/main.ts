@@ -1,6 +1,7 @@
 // order-api: accepts orders (idempotently), reports their status, takes review decisions.
 import { Client, Connection } from '@temporalio/client';
 import { loadOrderApiConfig } from './config.ts';
+import { temporalConnectionOptions } from '../../platform/temporal.ts';
 import { serve } from '../../platform/http.ts';
 import { buildApp } from './app.ts';
 import { createOrders } from './orders.ts';
@@ -13,7 +14,8 @@ const config = loadOrderApiConfig();
 
 const store = openOrderStore(config.ORDERS_DB);
 // Lazy: order-api starts (and answers 503) while Temporal is down, and recovers when it is back.
-const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
+// TLS, mTLS or a Temporal Cloud API key from the TEMPORAL_* settings (platform/temporal.ts).
+const connection = Connection.lazy(temporalConnectionOptions(config));
 // Traced: StartWorkflow, the review update and status queries join the order's trace.
 const temporal = new Client({
   connection,

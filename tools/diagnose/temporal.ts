@@ -4,6 +4,7 @@ import { Client, Connection, isGrpcServiceError, type WorkflowExecutionInfo } fr
 import type { temporal } from '@temporalio/proto';
 import { WORKFLOW_TYPE } from '../../contracts/order/definitions.ts';
 import { CALL_TIMEOUT_MS, type Endpoints } from './endpoints.ts';
+import { explainTemporalConnectError, explainTemporalConnectFailure } from '../../platform/temporal.ts';
 import { DiagnoseError, EXIT } from './errors.ts';
 import { activityStepName } from '../../observability/metrics/definitions.ts';
 import { readFailure, type FailureInfo } from './failure-info.ts';
@@ -20,17 +21,22 @@ export interface PendingStep {
 export async function connectTemporal(endpoints: Endpoints): Promise<Client> {
   try {
     const connection = await Connection.connect({
-      address: endpoints.temporalAddress,
+      ...endpoints.temporal,
       connectTimeout: CALL_TIMEOUT_MS,
     });
     return new Client({ connection, namespace: endpoints.namespace });
   } catch (err) {
-    throw temporalUnavailable(endpoints, err);
+    // Finds the TLS or credential setting at fault when the SDK only reports its deadline.
+    throw temporalUnavailable(endpoints, await explainTemporalConnectFailure(err, endpoints.temporal));
   }
 }
 
 export function temporalUnavailable(endpoints: Endpoints, err: unknown): DiagnoseError {
-  const reason = err instanceof Error ? err.message : String(err);
+  // Names the TEMPORAL_* setting to fix when TLS or credentials are the cause (platform/temporal.ts).
+  const reason =
+    err instanceof Error && err.message.startsWith('Temporal at ')
+      ? err.message
+      : explainTemporalConnectError(err, endpoints.temporal).message;
   return new DiagnoseError(
     'TEMPORAL_UNAVAILABLE',
     EXIT.temporalUnavailable,

@@ -8,6 +8,7 @@
 // guarantees"), so every group, the paused one after it resumes, records the copies as duplicates
 // (orderflow_consumer_events_total{outcome="duplicate"}) and changes nothing: no points, no emails, no audit
 // rows. They stay in the topic until its 30-day retention, marked by their header.
+import { kafkaSecurity } from '../../events/security.ts';
 import { Kafka, logLevel, type IHeaders, type KafkaMessage } from 'kafkajs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { consumers } from '../../consumers/registry.ts';
@@ -27,7 +28,13 @@ export interface SourceEvent {
 
 // The direct listener: the drill's own traffic never goes through the proxies it may be poisoning.
 const kafka = (): Kafka =>
-  new Kafka({ clientId: 'orderflow-drill', brokers: [endpoints.kafka], logLevel: logLevel.ERROR });
+  new Kafka({
+    clientId: 'orderflow-drill',
+    brokers: [endpoints.kafka],
+    logLevel: logLevel.ERROR,
+    // TLS and SASL from the same KAFKA_* settings as every other client (events/security.ts).
+    ...kafkaSecurity().kafka,
+  });
 
 /** Where the audit-log consumer recorded the order's OrderCompleted event (it keeps topic/partition/offset). */
 export async function locateCompletedEvent(orderId: string, timeoutMs = 30_000): Promise<SourceEvent> {

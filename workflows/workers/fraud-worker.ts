@@ -3,13 +3,14 @@ import { createFraudActivities } from '../activities/fraud-activities.ts';
 import { TASK_QUEUES } from '../../contracts/order/definitions.ts';
 import { downstreamClient, loadWorkerConfig } from './config.ts';
 import { runWorker } from './run-worker.ts';
+import { temporalConnectionOptions } from '../../platform/temporal.ts';
 import { createRegistry } from '../../observability/metrics/definitions.ts';
 
 const config = loadWorkerConfig('fraud-worker');
 
 const registry = createRegistry();
 await runWorker({
-  address: config.TEMPORAL_ADDRESS,
+  connection: temporalConnectionOptions(config),
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: TASK_QUEUES.fraud,
   maxConcurrentActivityTaskExecutions: config.MAX_CONCURRENT_ACTIVITIES,

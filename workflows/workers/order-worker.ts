@@ -10,6 +10,7 @@ import { createOrderActivities } from '../activities/order-activities.ts';
 import { TASK_QUEUES } from '../../contracts/order/definitions.ts';
 import { downstreamClient, loadWorkerConfig, workflowsPath } from './config.ts';
 import { runWorker } from './run-worker.ts';
+import { temporalConnectionOptions } from '../../platform/temporal.ts';
 import { createRegistry, createWorkflowMetrics } from '../../observability/metrics/definitions.ts';
 import { orderMetricsSinks } from './workflow-metrics.ts';
 
@@ -25,7 +26,7 @@ const events = createOrderEventPublisher({
 
 const registry = createRegistry();
 await runWorker({
-  address: config.TEMPORAL_ADDRESS,
+  connection: temporalConnectionOptions(config),
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: TASK_QUEUES.orders,
   workflowsPath,

@@ -4,6 +4,7 @@ import { createPaymentActivities } from '../activities/payment-activities.ts';
 import { TASK_QUEUES } from '../../contracts/order/definitions.ts';
 import { loadWorkerConfig } from './config.ts';
 import { runWorker } from './run-worker.ts';
+import { temporalConnectionOptions } from '../../platform/temporal.ts';
 import { createRegistry } from '../../observability/metrics/definitions.ts';
 
 const config = loadWorkerConfig('payment-worker');
@@ -22,7 +23,7 @@ function stripeClient(): Stripe {
 
 const registry = createRegistry();
 await runWorker({
-  address: config.TEMPORAL_ADDRESS,
+  connection: temporalConnectionOptions(config),
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: TASK_QUEUES.payments,
   maxConcurrentActivityTaskExecutions: config.MAX_CONCURRENT_ACTIVITIES,

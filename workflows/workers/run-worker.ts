@@ -22,6 +22,7 @@ import {
   temporalTracingPlugin,
 } from '../../observability/tracing/temporal.ts';
 import { jsonWorkerLogger } from '../../observability/tracing/worker-logger.ts';
+import { explainTemporalConnectFailure, type TemporalConnectionOptions } from '../../platform/temporal.ts';
 
 export interface WorkerMetricsOptions {
   /** The worker's name: the job label of its /metrics target. */
@@ -34,7 +35,8 @@ export interface WorkerMetricsOptions {
 }
 
 export async function runWorker(options: {
-  readonly address: string;
+  /** Address, TLS and credentials (platform/temporal.ts: temporalConnectionOptions). */
+  readonly connection: TemporalConnectionOptions;
   readonly namespace: string;
   readonly taskQueue: string;
   readonly activities: object;
@@ -82,7 +84,10 @@ export async function runWorker(options: {
     port: metrics.port,
   });
 
-  const connection = await NativeConnection.connect({ address: options.address });
+  // A TLS or credential problem stops the worker at start naming the TEMPORAL_* setting to fix.
+  const connection = await NativeConnection.connect(options.connection).catch(async (err: unknown) => {
+    throw await explainTemporalConnectFailure(err, options.connection);
+  });
   const workerOptions: WorkerOptions = {
     connection,
     namespace: options.namespace,
