@@ -124,6 +124,8 @@ const TEMPO_RELEASE = '2.8.0-rc.0-87c2dc380cec';
 
 export const versions = {
   temporal: '1.5.1',
+  /** The server library of that CLI with a TLS frontend (stack/tools/temporal-tls-server); bump -N on a change there. */
+  temporalTlsServer: '1.5.1-1',
   toxiproxy: '2.12.0',
   k6: '1.8.1',
   tempo: '2.8.0-rc.0-20250529',
@@ -244,6 +246,29 @@ export const tools = {
       await runLogged('go', args, log, {
         cwd: join(repoRoot, 'stack', 'tools', 'tempo'),
         env: goEnv(),
+      });
+    },
+  }),
+  // For the security tests only: `temporal server start-dev` has no TLS flags, so this runs the same server
+  // library with a TLS (and mTLS / API-key) frontend. Built from the Go module cache the CLI build filled.
+  temporalTlsServer: defineTool({
+    name: 'temporal-tls-server',
+    version: versions.temporalTlsServer,
+    source:
+      'Go module proxy, built from stack/tools/temporal-tls-server (go.temporal.io/server as the CLI pins it)',
+    lane: 'go',
+    dir: toolDir('temporal-tls-server', versions.temporalTlsServer),
+    bins: {
+      'temporal-tls-server': join(
+        toolDir('temporal-tls-server', versions.temporalTlsServer),
+        'bin',
+        'temporal-tls-server',
+      ),
+    },
+    async install({ dir, log }) {
+      await runLogged('go', ['build', '-o', join(dir, 'bin', 'temporal-tls-server'), '.'], log, {
+        cwd: join(repoRoot, 'stack', 'tools', 'temporal-tls-server'),
+        env: { ...process.env, GOFLAGS: '-mod=mod' },
       });
     },
   }),

@@ -1,29 +1,20 @@
 // A real Temporal server with a TLS frontend, for the security tests. The pinned CLI's `temporal server
-// start-dev` has no TLS flags, so temporal-tls-server/ (Go) runs the same server library the CLI embeds
-// (go.temporal.io/server v1.29.1, SQLite in memory) with the frontend's TLS settings. It is built once
-// into the tool cache from the Go module cache the CLI build filled (a few minutes the first time; the
-// module proxy only for go.mod files that build did not need).
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
-import { cacheDir, repoRoot } from '../../platform/paths.ts';
+// start-dev` has no TLS flags, so stack/tools/temporal-tls-server (Go) runs the same server library the CLI
+// embeds (go.temporal.io/server v1.29.1, SQLite in memory) with the frontend's TLS settings. `npm run setup`
+// builds it into the tool cache like every other tool.
+import { existsSync } from 'node:fs';
+import { tools } from '../../stack/tools.ts';
 import { freePort, startProcess, waitUntil, type Started } from './processes.ts';
 import type { TestPki } from './pki.ts';
 
-export const temporalTlsServerBinary = join(cacheDir, 'temporal-tls-server-1.5.1', 'temporal-tls-server');
-
-/** Builds the server if the cache does not have it yet (only the first run pays). */
-export async function ensureTemporalTlsServer(): Promise<string> {
-  if (existsSync(temporalTlsServerBinary)) return temporalTlsServerBinary;
-  mkdirSync(dirname(temporalTlsServerBinary), { recursive: true });
-  await promisify(execFile)('go', ['build', '-o', temporalTlsServerBinary, '.'], {
-    cwd: join(repoRoot, 'test', 'security', 'temporal-tls-server'),
-    env: { ...process.env, GOFLAGS: '-mod=mod' },
-    timeout: 15 * 60_000,
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  return temporalTlsServerBinary;
+/** The server from the tool cache (`npm run setup` builds it); a clear failure naming the command if absent. */
+export function ensureTemporalTlsServer(): string {
+  const binary = tools.temporalTlsServer.bins['temporal-tls-server'];
+  if (!existsSync(binary))
+    throw new Error(
+      `${binary} is missing: run \`npm run setup -- temporal-tls-server\` (or npm start) first`,
+    );
+  return binary;
 }
 
 export interface TlsTemporal {
@@ -41,7 +32,7 @@ export interface TlsTemporalOptions {
 }
 
 export async function startTlsTemporal(pki: TestPki, options: TlsTemporalOptions): Promise<TlsTemporal> {
-  const binary = await ensureTemporalTlsServer();
+  const binary = ensureTemporalTlsServer();
   const port = await freePort();
   const args = [
     `-port=${port}`,

@@ -28,14 +28,13 @@ let mtlsServer: TlsTemporal;
 let apiKeyServer: TlsTemporal;
 
 beforeAll(async () => {
-  // A first run builds the server into the tool cache (minutes); every later run finds it.
-  await ensureTemporalTlsServer();
+  ensureTemporalTlsServer(); // from the tool cache, or a failure naming `npm run setup`
   pki = makeTestPki();
   [mtlsServer, apiKeyServer] = await Promise.all([
     startTlsTemporal(pki, { mtls: true, namespaces: ['default', NAMESPACE] }),
     startTlsTemporal(pki, { mtls: false, apiKey: API_KEY, namespaces: ['default', NAMESPACE] }),
   ]);
-}, 15 * 60_000);
+}, 60_000);
 
 afterAll(async () => {
   await Promise.all([mtlsServer?.stop(), apiKeyServer?.stop()]);

@@ -1,6 +1,6 @@
 // A real Temporal server (go.temporal.io/server, the version the pinned Temporal CLI 1.5.1 embeds) whose
 // frontend serves TLS/mTLS: the CLI's `server start-dev` has no TLS flags. Built once by
-// test/security/temporal-tls-server.ts from the Go module cache the CLI build filled.
+// stack/tools/temporal-tls-server.ts from the Go module cache the CLI build filled.
 module orderflow.local/temporal-tls-server
 
 go 1.25.0
