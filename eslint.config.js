@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.orderflow/**', 'load/**/*.js', 'eslint.config.js'] },
+  { ignores: ['node_modules/**', '.orderflow/**', 'tools/load/k6/**/*.js', 'eslint.config.js'] },
   js.configs.recommended,
   {
     // The pre-install bootstrap is plain CommonJS for whatever Node the machine has.

@@ -39,6 +39,8 @@ const node = (name: string, entry: string, env: Record<string, string> = {}) => 
     NODE_ENV: 'development',
     OTEL_SERVICE_NAME: name,
     OTEL_EXPORTER_OTLP_ENDPOINT: OTLP_ENDPOINT,
+    // `OTEL_SDK_DISABLED=true npm start` starts them without tracing (npm run load -- … --compare-tracing).
+    ...(process.env.OTEL_SDK_DISABLED ? { OTEL_SDK_DISABLED: process.env.OTEL_SDK_DISABLED } : {}),
     ...env,
   },
 });
