@@ -1,26 +1,13 @@
 // Servers the security tests start themselves: spawned as children, awaited until they print a line or
 // answer a probe (bounded), and stopped by the PID this module started (SIGTERM, then SIGKILL after 5 s).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { PortTakenError, saysAddressInUse } from '../support/ports.ts';
 
 export interface Started {
   readonly child: ChildProcess;
   /** stdout and stderr so far (for failure messages). */
   readonly output: () => string;
   readonly stop: () => Promise<void>;
-}
-
-/** A port that was free a moment ago: the kernel picks it (listen on 0), then it is released. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export function startProcess(
@@ -56,8 +43,12 @@ export async function waitUntil(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (started.child.exitCode !== null)
-      throw new Error(`${what} exited with ${started.child.exitCode}:\n${started.output().slice(-3000)}`);
+    if (started.child.exitCode !== null) {
+      const output = started.output();
+      // The port was free when it was picked and taken before the child bound it: withFreePorts retries.
+      if (saysAddressInUse(output)) throw new PortTakenError(0, output.slice(-3000));
+      throw new Error(`${what} exited with ${started.child.exitCode}:\n${output.slice(-3000)}`);
+    }
     if (await Promise.resolve(ready()).catch(() => false)) return;
     await new Promise((r) => setTimeout(r, 200));
   }

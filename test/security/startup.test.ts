@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../platform/paths.ts';
-import { freePort } from './processes.ts';
+import { withFreePort } from '../support/ports.ts';
 
 const state = mkdtempSync(join(tmpdir(), 'orderflow-startup-'));
 afterAll(() => rmSync(state, { recursive: true, force: true }));
@@ -16,29 +16,32 @@ async function start(
   entry: string,
   env: Record<string, string>,
 ): Promise<{ code: number | null; stderr: string; ms: number }> {
-  const port = String(await freePort());
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(
       ([k]) => !/^(TEMPORAL_|KAFKA_|SCHEMA_REGISTRY_|ORDERS_DB|ORDERFLOW_STATE_DIR)/.test(k),
     ),
   );
-  const started = Date.now();
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--disable-warning=TimeoutNegativeWarning', join(repoRoot, entry)],
-      {
-        cwd: repoRoot,
-        env: { ...clean, ORDERFLOW_STATE_DIR: state, PORT: port, OTEL_SDK_DISABLED: 'true', ...env },
-        timeout: 30_000,
-      },
-      (err, _stdout, stderr) =>
-        resolve({
-          code: err ? ((err as { code?: number }).code ?? null) : 0,
-          stderr,
-          ms: Date.now() - started,
-        }),
-    );
+  // It must exit before it binds: the port is only there so that a process that did start takes no default.
+  return withFreePort((free) => {
+    const port = String(free);
+    const started = Date.now();
+    return new Promise<{ code: number | null; stderr: string; ms: number }>((resolve) => {
+      execFile(
+        process.execPath,
+        ['--disable-warning=TimeoutNegativeWarning', join(repoRoot, entry)],
+        {
+          cwd: repoRoot,
+          env: { ...clean, ORDERFLOW_STATE_DIR: state, PORT: port, OTEL_SDK_DISABLED: 'true', ...env },
+          timeout: 30_000,
+        },
+        (err, _stdout, stderr) =>
+          resolve({
+            code: err ? ((err as { code?: number }).code ?? null) : 0,
+            stderr,
+            ms: Date.now() - started,
+          }),
+      );
+    });
   });
 }
 

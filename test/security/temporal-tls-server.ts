@@ -4,7 +4,8 @@
 // builds it into the tool cache like every other tool.
 import { existsSync } from 'node:fs';
 import { tools } from '../../stack/tools.ts';
-import { freePort, startProcess, waitUntil, type Started } from './processes.ts';
+import { withFreePort } from '../support/ports.ts';
+import { startProcess, waitUntil, type Started } from './processes.ts';
 import type { TestPki } from './pki.ts';
 
 /** The server from the tool cache (`npm run setup` builds it); a clear failure naming the command if absent. */
@@ -33,26 +34,27 @@ export interface TlsTemporalOptions {
 
 export async function startTlsTemporal(pki: TestPki, options: TlsTemporalOptions): Promise<TlsTemporal> {
   const binary = ensureTemporalTlsServer();
-  const port = await freePort();
-  const args = [
-    `-port=${port}`,
-    `-namespaces=${options.namespaces.join(',')}`,
-    `-cert=${pki.serverCert}`,
-    `-key=${pki.serverKey}`,
-    `-server-ca=${pki.caCert}`,
-    '-server-name=localhost',
-    // The server's own system worker is a client of the frontend too: it presents the server cert.
-    `-worker-cert=${pki.serverCert}`,
-    `-worker-key=${pki.serverKey}`,
-    ...(options.mtls ? [`-client-ca=${pki.caCert}`] : []),
-    ...(options.apiKey ? [`-api-key=${options.apiKey}`] : []),
-  ];
-  const started = startProcess(binary, args);
-  try {
-    await waitUntil(started, 'Temporal (TLS)', () => started.output().includes('READY '), 45_000);
-  } catch (err) {
-    await started.stop();
-    throw err;
-  }
-  return { address: `127.0.0.1:${port}`, process: started, stop: started.stop };
+  return withFreePort(async (port) => {
+    const args = [
+      `-port=${port}`,
+      `-namespaces=${options.namespaces.join(',')}`,
+      `-cert=${pki.serverCert}`,
+      `-key=${pki.serverKey}`,
+      `-server-ca=${pki.caCert}`,
+      '-server-name=localhost',
+      // The server's own system worker is a client of the frontend too: it presents the server cert.
+      `-worker-cert=${pki.serverCert}`,
+      `-worker-key=${pki.serverKey}`,
+      ...(options.mtls ? [`-client-ca=${pki.caCert}`] : []),
+      ...(options.apiKey ? [`-api-key=${options.apiKey}`] : []),
+    ];
+    const started = startProcess(binary, args);
+    try {
+      await waitUntil(started, 'Temporal (TLS)', () => started.output().includes('READY '), 45_000);
+    } catch (err) {
+      await started.stop();
+      throw err;
+    }
+    return { address: `127.0.0.1:${port}`, process: started, stop: started.stop };
+  });
 }

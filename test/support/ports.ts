@@ -36,16 +36,28 @@ export const saysAddressInUse = (output: string): boolean =>
   /address already in use|EADDRINUSE/i.test(output);
 
 /**
- * Runs `start` with a free port; when it throws PortTakenError (it must have stopped its child), runs it
- * again with a new port, up to `attempts` times in all. Any other error ends it at once.
+ * Runs `start` with `count` free ports; when it throws PortTakenError (it must have stopped its child), runs
+ * it again with new ports, up to `attempts` times in all. Any other error ends it at once.
  */
-export async function withFreePort<T>(start: (port: number) => Promise<T>, attempts = 5): Promise<T> {
+export async function withFreePorts<T>(
+  count: number,
+  start: (ports: number[]) => Promise<T>,
+  attempts = 5,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
+    const ports: number[] = [];
+    while (ports.length < count) {
+      const port = await freePort();
+      if (!ports.includes(port)) ports.push(port);
+    }
     try {
-      return await start(port);
+      return await start(ports);
     } catch (err) {
       if (!(err instanceof PortTakenError) || attempt >= attempts) throw err;
     }
   }
 }
+
+/** withFreePorts with one port. */
+export const withFreePort = <T>(start: (port: number) => Promise<T>, attempts = 5): Promise<T> =>
+  withFreePorts(1, ([port]) => start(port!), attempts);
