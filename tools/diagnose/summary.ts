@@ -1,6 +1,7 @@
 // `--since 15m`: the orders that ended badly in a window, grouped by the step they failed at and the
 // cause, with the newest example of each group to diagnose next. Built from the same timelines as the
 // single-order diagnosis, so both always agree.
+import pMap from 'p-map';
 import type { Client } from '@temporalio/client';
 import type { Endpoints } from './endpoints.ts';
 import { usageError } from './errors.ts';
@@ -75,17 +76,21 @@ export async function summarizeSince(
   const { orders, truncated } = await ordersEndedBadlySince(client, since, limit);
   const timelines: OrderTimeline[] = [];
   const unreadable: { orderId: string; reason: string }[] = [];
-  await forEachLimited(orders, HISTORY_CONCURRENCY, async (wf) => {
-    try {
-      const timeline = buildTimeline(
-        wf.workflowId,
-        await fetchOrderHistory(client, endpoints, wf.workflowId),
-      );
-      if (timeline.workflowStatus !== 'running') timelines.push(timeline);
-    } catch (err) {
-      unreadable.push({ orderId: wf.workflowId, reason: err instanceof Error ? err.message : String(err) });
-    }
-  });
+  await pMap(
+    orders,
+    async (wf) => {
+      try {
+        const timeline = buildTimeline(
+          wf.workflowId,
+          await fetchOrderHistory(client, endpoints, wf.workflowId),
+        );
+        if (timeline.workflowStatus !== 'running') timelines.push(timeline);
+      } catch (err) {
+        unreadable.push({ orderId: wf.workflowId, reason: err instanceof Error ? err.message : String(err) });
+      }
+    },
+    { concurrency: HISTORY_CONCURRENCY },
+  );
   return assembleSummary({
     timelines,
     unreadable,
@@ -178,16 +183,4 @@ function faultyProxyOnPath(
     ? [named]
     : lookup.proxies.filter((p) => step && STEP_SERVICES[step]?.includes(p.name));
   return onPath.find(isFaulty);
-}
-
-async function forEachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    for (let i = next++; i < items.length; i = next++) await fn(items[i]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }

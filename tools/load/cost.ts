@@ -25,6 +25,7 @@
 // $25 up to 200M, above 200M "contact sales" (priced here at $25, flagged). The Developer plan pays $50 per
 // million at every volume. Not included: a plan's included actions, the support plan fee (10% of usage or at
 // least $500/month on Business) and storage. ADR-0047 prices $25 per million flat.
+import pMap from 'p-map';
 import type { Client } from '@temporalio/client';
 import protoPackage from '@temporalio/proto';
 import type { temporal } from '@temporalio/proto';
@@ -303,18 +304,17 @@ export async function historiesOf(
   const sampled = Array.from({ length: count }, (_, i) => workflowIds[Math.floor(i * step)]!);
   const histories: History[] = [];
   const missing: string[] = [];
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < sampled.length) {
-      const id = sampled[next++]!;
+  await pMap(
+    sampled,
+    async (id) => {
       try {
         histories.push(await client.workflow.getHandle(id).fetchHistory());
       } catch {
         missing.push(id);
       }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, count)) }, worker));
+    },
+    { concurrency },
+  );
   return { histories, sampled, missing };
 }
 

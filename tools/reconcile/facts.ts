@@ -1,6 +1,7 @@
 // Gathers what each system of record says about a set of orders, reading each service directly (its own
 // port, never the Toxiproxy listener a chaos scenario may be poisoning) and in bounded parallel. The payment
 // ledger is read once for the whole window (newest first, until older than the oldest order), not per order.
+import pMap from 'p-map';
 import Stripe from 'stripe';
 import { downstream } from '../../platform/downstream.ts';
 import { host } from '../../platform/ports.ts';
@@ -116,21 +117,6 @@ async function eventCounts(
   return counts;
 }
 
-/** Runs `fn` over `items` with at most `limit` at once, keeping the order. */
-async function mapBounded<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!);
-  });
-  await Promise.all(workers);
-  return out;
-}
-
 export async function gatherFacts(
   orders: readonly StoredOrder[],
   sources: FactSources = localSources(),
@@ -140,18 +126,22 @@ export async function gatherFacts(
   const oldest = Math.min(...orders.map((o) => Date.parse(o.createdAt)));
   const intents = await intentsByOrder(sources.stripe, oldest);
   const enc = encodeURIComponent;
-  return mapBounded(orders, parallel, async (order) => {
-    const [reservation, shipment, events] = await Promise.all([
-      statusOf(`${sources.inventoryUrl}/reservations/${enc(order.orderId)}`),
-      statusOf(`${sources.shippingUrl}/shipments/${enc(order.orderId)}`),
-      eventCounts(sources, order.orderId),
-    ]);
-    return {
-      order,
-      intents: intents.get(order.orderId) ?? [],
-      ...(reservation === undefined ? {} : { reservation }),
-      ...(shipment === undefined ? {} : { shipment }),
-      events,
-    };
-  });
+  return pMap(
+    orders,
+    async (order) => {
+      const [reservation, shipment, events] = await Promise.all([
+        statusOf(`${sources.inventoryUrl}/reservations/${enc(order.orderId)}`),
+        statusOf(`${sources.shippingUrl}/shipments/${enc(order.orderId)}`),
+        eventCounts(sources, order.orderId),
+      ]);
+      return {
+        order,
+        intents: intents.get(order.orderId) ?? [],
+        ...(reservation === undefined ? {} : { reservation }),
+        ...(shipment === undefined ? {} : { shipment }),
+        events,
+      };
+    },
+    { concurrency: parallel },
+  );
 }
