@@ -1,5 +1,6 @@
 // What a drill watches: the alert's rule in the real Prometheus (inactive, pending, firing) and the
 // notifications the alert-receiver got.
+import { instantQuery, type PromSample } from '../../platform/prometheus.ts';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fetchReceived } from '../../alerts/receiver/client.ts';
 import { type Channel } from '../../alerts/receiver/payloads.ts';
@@ -49,14 +50,8 @@ interface RuleGroups {
 }
 
 /** The series a PromQL expression returns now (empty: the condition is false). */
-export async function queryNow(
-  expr: string,
-): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
-  const { data } = await getJson<{
-    data: { result: { metric: Record<string, string>; value: [number, string] }[] };
-  }>(`${endpoints.prometheus}/api/v1/query?query=${encodeURIComponent(expr)}`);
-  return data.result;
-}
+export const queryNow = (expr: string): Promise<PromSample[]> =>
+  instantQuery(endpoints.prometheus, expr, { timeoutMs: 10_000 });
 
 /**
  * Waits until `condition` (the alert's condition in drill time, on raw metrics) is false: the stack's recent

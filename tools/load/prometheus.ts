@@ -2,25 +2,13 @@
 // and the ADR's status counter over the run's window. The counter is stack-wide: other traffic in the same
 // window counts too, so it is reported beside the reconciliation, which is the run's own.
 import { host, ports } from '../../platform/ports.ts';
+import { instantQuery as promQuery, type PromSample } from '../../platform/prometheus.ts';
 
 export const prometheusUrl = `http://${host}:${ports.prometheus}`;
 export const remoteWriteUrl = `${prometheusUrl}/api/v1/write`;
 
-interface VectorResult {
-  metric: Record<string, string>;
-  value: [number, string];
-}
-
-export async function instantQuery(query: string, at?: number): Promise<VectorResult[]> {
-  const params = new URLSearchParams({ query });
-  if (at !== undefined) params.set('time', String(at / 1000));
-  const res = await fetch(`${prometheusUrl}/api/v1/query?${params.toString()}`, {
-    signal: AbortSignal.timeout(5000),
-  });
-  if (!res.ok) throw new Error(`Prometheus answered ${res.status} to ${query}`);
-  const body = (await res.json()) as { data: { result: VectorResult[] } };
-  return body.data.result;
-}
+export const instantQuery = (query: string, at?: number): Promise<PromSample[]> =>
+  promQuery(prometheusUrl, query, at === undefined ? {} : { at });
 
 const scalar = async (query: string, at?: number): Promise<number | undefined> => {
   const r = await instantQuery(query, at);
