@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { openOrderStore } from '../../order-store/index.ts';
 import { loadOrderApiConfig } from '../../services/order-api/config.ts';
 import { parseSince } from '../diagnose/summary.ts';
+import { parseDuration } from '../load/profiles.ts';
 import { CONSUMERS_OF, gatherFacts } from './facts.ts';
 import { reconcile, type ReconcileBounds } from './invariants.ts';
 import { renderReport } from './render.ts';
@@ -42,7 +43,7 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     if (!values.since) throw new Error('--since is required');
     since = parseSince(values.since, now);
-    runningMs = now.getTime() - parseSince(values['running-bound'], now).getTime();
+    runningMs = parseDuration(values['running-bound']) * 1000;
   } catch (err) {
     console.error(`${(err as Error).message}\n${USAGE}`);
     return 64;
