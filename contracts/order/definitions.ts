@@ -1,5 +1,6 @@
 // Signals, queries and updates of ProcessOrderWorkflow: one definition, used by the workflow and by
 // order-api.
+import { defineSearchAttributeKey } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { OrderState, ReviewDecision } from './types.ts';
 
@@ -18,3 +19,13 @@ export const orderStateQuery = defineQuery<OrderState>('orderState');
 
 /** A reviewer's decision on a flagged order. Rejected by the validator unless the order awaits review. */
 export const reviewDecisionUpdate = defineUpdate<OrderState['status'], [ReviewDecision]>('reviewDecision');
+
+/**
+ * Search attributes the workflow upserts when its status changes, so order-api's in-flight gauges are one
+ * visibility list (no workflow query, no worker involved). Every Temporal server the stack runs registers
+ * them at start (dev server: `--search-attribute Name=Type`; a cluster: the operator API).
+ */
+export const orderStatusAttribute = defineSearchAttributeKey('OrderStatus', 'KEYWORD');
+export const orderStatusSinceAttribute = defineSearchAttributeKey('OrderStatusSince', 'DATETIME');
+/** Name → the CLI's type name, for `temporal server start-dev --search-attribute` and operator registration. */
+export const ORDER_SEARCH_ATTRIBUTES = { OrderStatus: 'Keyword', OrderStatusSince: 'Datetime' } as const;

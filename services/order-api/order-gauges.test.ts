@@ -10,10 +10,10 @@ describe('order gauges', () => {
   it('when orders are running, then counts and the oldest age are per status, every open status present', () => {
     const { inStatus } = summarize(
       [
-        { status: 'awaiting_review', since: ago(7200) },
-        { status: 'awaiting_review', since: ago(60) },
-        { status: 'processing_payment', since: ago(2) },
-        { status: 'completed', since: ago(1) }, // finished between listing and query: ignored
+        { orderId: 'ord-1', status: 'awaiting_review', since: ago(7200) },
+        { orderId: 'ord-2', status: 'awaiting_review', since: ago(60) },
+        { orderId: 'ord-3', status: 'processing_payment', since: ago(2) },
+        { orderId: 'ord-4', status: 'completed', since: ago(1) }, // finished between listing and query: ignored
       ],
       now,
     );
@@ -28,8 +28,8 @@ describe('order gauges', () => {
     let calls = 0;
     let fail = false;
     const orders: OpenOrder[] = [
-      { status: 'awaiting_review', since: ago(300) },
-      { status: 'received', since: ago(5) },
+      { orderId: 'ord-5', status: 'awaiting_review', since: ago(300) },
+      { orderId: 'ord-6', status: 'received', since: ago(5) },
     ];
     const registry = createRegistry();
     const errors: unknown[] = [];

@@ -5,28 +5,32 @@
 // Source: Temporal, not the order store. The store's `status` is written only at acceptance ('received')
 // and at the end, so every running order (validating, awaiting review, paying, …) is 'received' there:
 // gauges from it would put orders waiting hours for review into OrderStuckInStatus. Temporal knows the
-// live status: the running ProcessOrderWorkflow executions (standard visibility: WorkflowType and
-// ExecutionStatus, no custom search attribute) and each one's orderState query, whose last timeline
-// entry is when it entered its status.
-// Cost: one query per running order per scrape (bounded: MAX_OPEN_ORDERS, 8 at a time, cached for
-// CACHE_MS). Fine for the ADR's volume (tens of orders in flight) but not for a review queue of
-// thousands: then the workflow should upsert a search attribute with its status (a patched workflow
-// version) and this becomes one count query per status. If Temporal does not answer, the per-status
+// live status: the workflow upserts the search attributes OrderStatus and OrderStatusSince at each status
+// change, so one visibility list of the running ProcessOrderWorkflow executions answers (no per-order
+// query: those are workflow tasks on the order-worker, replayed when not cached, and at a backlog of
+// hundreds they cost more than the orders themselves — issue 15). An execution without the attributes
+// (started before the patch, or before its first workflow task) counts as 'received' since its start.
+// Bounded: MAX_OPEN_ORDERS listed, cached for CACHE_MS. If Temporal does not answer, the per-status
 // gauges are absent for that scrape (OrderflowMetricsAbsent fires after 10 minutes) and the two
 // label-less review-queue gauges are NaN (prom-client always exports a label-less gauge): never a
 // misleading 0, and no threshold comparison is true.
 import { Gauge } from 'prom-client';
 import type { Client } from '@temporalio/client';
 import type { MetricsRegistry } from '../../observability/metrics/definitions.ts';
-import { orderStateQuery, WORKFLOW_TYPE } from '../../contracts/order/definitions.ts';
+import {
+  orderStatusAttribute,
+  orderStatusSinceAttribute,
+  WORKFLOW_TYPE,
+} from '../../contracts/order/definitions.ts';
 import { ORDER_STATUSES, type OrderStatus } from '../../contracts/order/types.ts';
 
 export const TERMINAL_STATUSES: readonly OrderStatus[] = ['completed', 'failed', 'compensation_failed'];
 export const OPEN_STATUSES = ORDER_STATUSES.filter((s) => !TERMINAL_STATUSES.includes(s));
-const MAX_OPEN_ORDERS = 1000;
+const MAX_OPEN_ORDERS = 10_000;
 const CACHE_MS = 1000;
 
 export interface OpenOrder {
+  readonly orderId: string;
   readonly status: OrderStatus;
   /** When it entered its current status. */
   readonly since: Date;
@@ -48,30 +52,24 @@ export function summarize(orders: readonly OpenOrder[], now: Date): OrderSnapsho
   return { inStatus };
 }
 
-/** The running orders, from Temporal visibility and each workflow's state query. */
+const isOrderStatus = (s: string | undefined): s is OrderStatus =>
+  s !== undefined && (ORDER_STATUSES as readonly string[]).includes(s);
+
+/** The running orders and their statuses, from one Temporal visibility list (search attributes). */
 export function temporalOpenOrders(temporal: Client): () => Promise<OpenOrder[]> {
   return async () => {
-    const running: { workflowId: string; runId: string; startTime: Date }[] = [];
+    const orders: OpenOrder[] = [];
     for await (const wf of temporal.workflow.list({
       query: `WorkflowType = '${WORKFLOW_TYPE}' AND ExecutionStatus = 'Running'`,
     })) {
-      running.push({ workflowId: wf.workflowId, runId: wf.runId, startTime: wf.startTime });
-      if (running.length >= MAX_OPEN_ORDERS) break;
-    }
-    const orders: OpenOrder[] = [];
-    for (let i = 0; i < running.length; i += 8) {
-      const batch = await Promise.all(
-        running.slice(i, i + 8).map(async (wf) => {
-          try {
-            const state = await temporal.workflow.getHandle(wf.workflowId, wf.runId).query(orderStateQuery);
-            const at = state.timeline.at(-1)?.at;
-            return { status: state.status, since: at ? new Date(at) : wf.startTime };
-          } catch {
-            return undefined; // finished or not yet picked up by a worker
-          }
-        }),
+      const status = wf.typedSearchAttributes.get(orderStatusAttribute);
+      const since = wf.typedSearchAttributes.get(orderStatusSinceAttribute);
+      orders.push(
+        isOrderStatus(status)
+          ? { orderId: wf.workflowId, status, since: since ?? wf.startTime }
+          : { orderId: wf.workflowId, status: 'received', since: wf.startTime },
       );
-      for (const o of batch) if (o) orders.push(o);
+      if (orders.length >= MAX_OPEN_ORDERS) break;
     }
     return orders;
   };

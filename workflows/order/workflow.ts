@@ -8,9 +8,11 @@ import {
   condition,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   proxySinks,
   setHandler,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type {
@@ -20,7 +22,12 @@ import type {
   PaymentRequest,
 } from '../activities/types.ts';
 import { FailureType } from '../../contracts/failures.ts';
-import { orderStateQuery, reviewDecisionUpdate } from '../../contracts/order/definitions.ts';
+import {
+  orderStateQuery,
+  orderStatusAttribute,
+  orderStatusSinceAttribute,
+  reviewDecisionUpdate,
+} from '../../contracts/order/definitions.ts';
 import type { OrderMetricsSinks, WorkflowFinished } from '../../contracts/order/metrics-sink.ts';
 import * as policy from './policies.ts';
 import type {
@@ -46,6 +53,12 @@ const { refundPayment } = proxyActivities<PaymentActivities>(policy.refundPaymen
 // Metrics: a sink, not an activity. It adds no command to the history (replay stays deterministic) and
 // the worker does not call it while replaying.
 const { orderMetrics } = proxySinks<OrderMetricsSinks>();
+
+/**
+ * Executions started before this version have no status search attribute: on replay they take the old
+ * path (no upsert command), so their histories stay deterministic.
+ */
+export const STATUS_SEARCH_ATTRIBUTE_PATCH = 'order-status-search-attribute';
 
 interface Compensation {
   readonly step: StepName;
@@ -77,8 +90,25 @@ export async function ProcessOrderWorkflow(input: ProcessOrderInput): Promise<Or
   );
 
   const now = (): string => new Date().toISOString(); // workflow time: deterministic on replay
-  async function step<T>(name: StepName, status: OrderState['status'], run: () => Promise<T>): Promise<T> {
+  /**
+   * The status, in the query's state and in visibility: order-api's in-flight gauges list running orders
+   * by these search attributes (one visibility read a scrape, no query that wakes a worker). The upsert
+   * rides in the same workflow task completion as the step's activity; terminal statuses are not
+   * upserted (a closed execution is not listed as running).
+   */
+  function setStatus(status: OrderState['status']): void {
     state.status = status;
+    if (status === 'completed' || status === 'failed' || status === 'compensation_failed') return;
+    if (patched(STATUS_SEARCH_ATTRIBUTE_PATCH)) {
+      upsertSearchAttributes([
+        { key: orderStatusAttribute, value: status },
+        { key: orderStatusSinceAttribute, value: new Date() },
+      ]);
+    }
+  }
+
+  async function step<T>(name: StepName, status: OrderState['status'], run: () => Promise<T>): Promise<T> {
+    setStatus(status);
     state.timeline.push({ step: name, status: 'started', at: now() });
     try {
       const result = await run();
@@ -168,7 +198,7 @@ export async function ProcessOrderWorkflow(input: ProcessOrderInput): Promise<Or
     }
     // Compensations and the failure record must run to the end even when the workflow is cancelled.
     await CancellationScope.nonCancellable(async () => {
-      if (compensations.length > 0) state.status = 'compensating';
+      if (compensations.length > 0) setStatus('compensating');
       for (const compensation of compensations.reverse()) {
         try {
           const detail = await compensation.run();
