@@ -12,6 +12,7 @@ import {
 } from '../test/support/events.ts';
 import { defineConsumer } from './kit/definition.ts';
 import { replayDeadLetters, replayGroupOf } from './kit/replay.ts';
+import { COMMIT_INTERVAL_MS } from './kit/consumer.ts';
 import { startTestConsumer, TEST_RETRY, type TestConsumer } from '../test/support/consumers.ts';
 import { formatReport } from './replay-dead-letters.ts';
 
@@ -90,11 +91,19 @@ describe('dead letters', () => {
       'event-id': poison.eventId, // the original headers travel along
     });
     expect(seen(consumer, poison.orderId)).toBe(false);
-    const [offsets] = await bed.admin.fetchOffsets({
-      groupId: consumer.group,
-      topics: [bed.topics.completed],
-    });
-    expect(offsets!.partitions[0]!.offset).toBe('3'); // committed past all three
+    // Committed past all three, within the commit interval (offsets are committed every COMMIT_INTERVAL_MS).
+    const committed = async (): Promise<string | undefined> => {
+      const [offsets] = await bed.admin.fetchOffsets({
+        groupId: consumer.group,
+        topics: [bed.topics.completed],
+      });
+      return offsets!.partitions[0]!.offset;
+    };
+    await eventually(
+      async () => ((await committed()) === '3' ? true : undefined),
+      5 * COMMIT_INTERVAL_MS,
+      'offsets committed past the three events',
+    );
     const deadLetters = await consumer.consumer.metrics.deadLetters.get();
     expect(deadLetters.values.find((v) => v.labels.topic === bed.topics.completed)?.value).toBe(2);
   });

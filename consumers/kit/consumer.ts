@@ -84,6 +84,13 @@ export interface EventConsumer {
   status(): ConsumerStatus;
 }
 
+/**
+ * Offsets are committed at most this often (and when the consumer stops), not after every message: a commit
+ * per message was four offset writes on the broker for each order, one per consumer group (issue 15). A
+ * crash re-delivers at most this window's events, which the processed-events marks absorb.
+ */
+export const COMMIT_INTERVAL_MS = 1000;
+
 /** Processed marks are kept 60 days: above the 30-day retention of topics and dead-letter topics. */
 const PROCESSED_MARK_RETENTION_MS = 60 * 24 * 60 * 60 * 1000;
 
@@ -123,6 +130,39 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
 
   const pauseTopics = () => topics.map((topic) => ({ topic }));
 
+  // The next offset to commit per topic-partition: each processed (or dead-lettered) message moves it on.
+  const pendingOffsets = new Map<string, { topic: string; partition: number; offset: string }>();
+  let commitTimer: NodeJS.Timeout | undefined;
+  let commitsInFlight: Promise<void> = Promise.resolve();
+
+  function markProcessed(record: SourceRecord): void {
+    pendingOffsets.set(`${record.topic}/${record.partition}`, {
+      topic: record.topic,
+      partition: record.partition,
+      offset: (BigInt(record.offset) + 1n).toString(),
+    });
+    commitTimer ??= setTimeout(() => void flushOffsets(), COMMIT_INTERVAL_MS);
+  }
+
+  /** Commits what was processed so far. A failed commit is logged and dropped: those events come again, deduped. */
+  function flushOffsets(): Promise<void> {
+    clearTimeout(commitTimer);
+    commitTimer = undefined;
+    const offsets = [...pendingOffsets.values()];
+    pendingOffsets.clear();
+    const c = consumer;
+    if (offsets.length === 0 || !c) return commitsInFlight;
+    commitsInFlight = commitsInFlight.then(() =>
+      c.commitOffsets(offsets).catch((err: unknown) => {
+        log?.warn(
+          { group, offsets, error: (err as Error).message },
+          'offset commit failed; those events will be redelivered',
+        );
+      }),
+    );
+    return commitsInFlight;
+  }
+
   async function handle(record: SourceRecord, heartbeat: () => Promise<void>): Promise<void> {
     const end = metrics.duration.startTimer({ group, topic: record.topic });
     let result;
@@ -156,10 +196,8 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     } else {
       metrics.events.labels(group, record.topic, result.status).inc();
     }
-    // Commit only now: processed (with its mark) or safely on the dead-letter topic.
-    await consumer!.commitOffsets([
-      { topic: record.topic, partition: record.partition, offset: (BigInt(record.offset) + 1n).toString() },
-    ]);
+    // Committed only from now on: processed (with its mark) or safely on the dead-letter topic.
+    markProcessed(record);
     end();
   }
 
@@ -288,6 +326,9 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
       state = 'stopping';
       stopping.abort();
       try {
+        // The message in hand finishes, then what was processed is committed, then the group is left.
+        await consumer?.stop();
+        await flushOffsets();
         await consumer?.disconnect();
         await dlq.disconnect();
       } finally {
