@@ -14,11 +14,19 @@ import type { PaymentActivities, PaymentRequest } from './types.ts';
 
 export const PAYMENT_SERVICE = 'payment-gateway';
 
-function idempotencyKey(call: string): string {
+/**
+ * The SDK's own retries of one call (connection errors, 409, 5xx), each with the same Idempotency-Key: a
+ * brief gateway error costs a ~0.5–1 s SDK retry instead of a whole Temporal attempt (three calls again).
+ * Temporal's time-bounded policy (policies.ts) stays the outer budget.
+ */
+export const STRIPE_CALL_RETRIES = 2;
+
+/** Key (same for every attempt: derived from the workflow id and the call only) and the SDK's retries. */
+function requestOptions(call: string): Stripe.RequestOptions {
   const workflowId = Context.current().info.workflowExecution?.workflowId;
   if (!workflowId)
     throw new Error('payment activities must run inside an order workflow: the key derives from its id');
-  return `${workflowId}:${call}`;
+  return { idempotencyKey: `${workflowId}:${call}`, maxNetworkRetries: STRIPE_CALL_RETRIES };
 }
 
 async function stripeCall<T>(call: () => Promise<T>): Promise<T> {
@@ -45,9 +53,7 @@ function createParams(req: PaymentRequest): Stripe.PaymentIntentCreateParams {
 export function createPaymentActivities(deps: { readonly stripe: Stripe }): PaymentActivities {
   const { stripe } = deps;
   const findIntent = (req: PaymentRequest): Promise<Stripe.PaymentIntent> =>
-    stripeCall(() =>
-      stripe.paymentIntents.create(createParams(req), { idempotencyKey: idempotencyKey('payment-intent') }),
-    );
+    stripeCall(() => stripe.paymentIntents.create(createParams(req), requestOptions('payment-intent')));
 
   return {
     /** Create, confirm (authorize) and capture the full amount. */
@@ -58,7 +64,7 @@ export function createPaymentActivities(deps: { readonly stripe: Stripe }): Paym
           stripe.paymentIntents.confirm(
             intent.id,
             { payment_method: req.paymentMethod },
-            { idempotencyKey: idempotencyKey('confirm') },
+            requestOptions('confirm'),
           ),
         );
       }
@@ -67,7 +73,7 @@ export function createPaymentActivities(deps: { readonly stripe: Stripe }): Paym
           stripe.paymentIntents.capture(
             intent.id,
             { amount_to_capture: req.amountCents },
-            { idempotencyKey: idempotencyKey('capture') },
+            requestOptions('capture'),
           ),
         );
       }
@@ -92,7 +98,9 @@ export function createPaymentActivities(deps: { readonly stripe: Stripe }): Paym
     /** Full refund of whatever was captured; an authorization that was never captured is released. */
     async refundPayment(req) {
       const { id } = await findIntent(req);
-      const intent = await stripeCall(() => stripe.paymentIntents.retrieve(id));
+      const intent = await stripeCall(() =>
+        stripe.paymentIntents.retrieve(id, {}, { maxNetworkRetries: STRIPE_CALL_RETRIES }),
+      );
       switch (intent.status) {
         case 'succeeded': {
           try {
@@ -102,7 +110,7 @@ export function createPaymentActivities(deps: { readonly stripe: Stripe }): Paym
                 reason: 'requested_by_customer',
                 metadata: { order_id: req.orderId },
               },
-              { idempotencyKey: idempotencyKey('refund') },
+              requestOptions('refund'),
             );
             return `refunded ${refund.amount} ${refund.currency} (${refund.id})`;
           } catch (err) {
@@ -116,9 +124,7 @@ export function createPaymentActivities(deps: { readonly stripe: Stripe }): Paym
           return `payment intent ${intent.id} already cancelled: nothing charged`;
         default: {
           // Authorized but not captured, or never confirmed: cancel it so no charge can follow.
-          await stripeCall(() =>
-            stripe.paymentIntents.cancel(intent.id, {}, { idempotencyKey: idempotencyKey('cancel') }),
-          );
+          await stripeCall(() => stripe.paymentIntents.cancel(intent.id, {}, requestOptions('cancel')));
           return `payment intent ${intent.id} cancelled from ${intent.status}: nothing charged`;
         }
       }

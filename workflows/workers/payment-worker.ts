@@ -10,7 +10,8 @@ import { createRegistry } from '../../observability/metrics/definitions.ts';
 const config = loadWorkerConfig('payment-worker');
 
 function stripeClient(): Stripe {
-  // No retries inside the SDK: Temporal's retry policy (2 attempts) is the one retry budget.
+  // No retries by default: each call in payment-activities.ts sets its own (STRIPE_CALL_RETRIES), under the
+  // same idempotency key; Temporal's 5-minute retry budget sits above them (docs/payment-retries.md).
   const base = config.STRIPE_API_BASE ? new URL(config.STRIPE_API_BASE) : undefined;
   return new Stripe(config.STRIPE_API_KEY, {
     maxNetworkRetries: 0,
