@@ -13,7 +13,9 @@ import {
   submit,
   waitForStatus,
   postReview,
+  temporalClient,
 } from '../support/orders.ts';
+import { temporalOpenOrders } from '../../services/order-api/order-gauges.ts';
 import { ADR_STEPS } from '../../contracts/order/types.ts';
 
 describe('orders end to end', () => {
@@ -94,6 +96,13 @@ describe('orders end to end', () => {
   it('when fraud flags a high-value order, then it waits in awaiting_review and a reviewer approval completes it', async () => {
     const { body } = await submit(order({ items: [{ sku: 'sku-widget', quantity: 120 }] }));
     await waitForStatus(body.orderId, 'awaiting_review');
+    // order-api's in-flight gauges see it awaiting review from visibility alone (its search attributes).
+    const openOrders = temporalOpenOrders(temporalClient());
+    await expect
+      .poll(async () => (await openOrders()).find((o) => o.orderId === body.orderId)?.status, {
+        timeout: 10_000,
+      })
+      .toBe('awaiting_review');
     const notYet = await postReview(body.orderId, '{"decision":"maybe"}');
     expect(notYet.status).toBe(400);
     const res = await postReview(body.orderId, { decision: 'approve', reviewer: 'risk-analyst@orderflow' });

@@ -101,4 +101,41 @@ describe('order timeline from a recorded ProcessOrderWorkflow history', () => {
     expect(t.cause).toBeUndefined();
     expect(t.runs.map((r) => r.step)).toEqual([...ADR_STEPS]);
   });
+
+  describe('when ValidateOrder and CalculatePricing ran as local activities (the -v2 recordings)', () => {
+    it('then every step of a completed order is on the timeline in ADR order, the read steps on the workflow task queue', () => {
+      const t = recordedTimeline('happy-path-v2');
+      expect(t.outcome).toBe('completed');
+      expect(t.runs.map((r) => r.step)).toEqual([...ADR_STEPS]);
+      for (const step of ['ValidateOrder', 'CalculatePricing']) {
+        expect(t.runs.find((r) => r.step === step)).toMatchObject({
+          outcome: 'completed',
+          attempts: 1,
+          taskQueue: 'order-processing',
+        });
+      }
+    });
+
+    it('then a declined validation is the failing step with its cause and nothing to compensate', () => {
+      const t = recordedTimeline('declined-validateOrder-v2');
+      expect(t.outcome).toBe('failed');
+      expect(t.failedStep).toBe('ValidateOrder');
+      expect(t.runs.find((r) => r.step === 'ValidateOrder')).toMatchObject({
+        outcome: 'failed',
+        retryState: 'NON_RETRYABLE_FAILURE',
+        failure: { type: 'TestDecline', nonRetryable: true },
+      });
+      expect(t.runs.filter((r) => r.kind === 'compensation')).toEqual([]);
+    });
+
+    it('then a declined pricing step is named, after a completed validation', () => {
+      const t = recordedTimeline('declined-calculatePricing-v2');
+      expect(t.failedStep).toBe('CalculatePricing');
+      expect(t.runs.map((r) => [r.step, r.outcome])).toEqual([
+        ['ValidateOrder', 'completed'],
+        ['CalculatePricing', 'failed'],
+        ['RecordOrderFailed', 'completed'],
+      ]);
+    });
+  });
 });

@@ -84,6 +84,18 @@ export interface OrderTimeline {
 
 const COMPENSATION_STEPS: ReadonlySet<string> = new Set(COMPENSATIONS);
 
+/** The marker the SDK records for a local activity, and the part of its data the timeline reads. */
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+interface LocalActivityMarkerData {
+  readonly activity_type?: string;
+  readonly attempt?: number;
+  readonly original_schedule_time?: { readonly seconds?: number | string; readonly nanos?: number };
+}
+const timestampOf = (t: LocalActivityMarkerData['original_schedule_time']): Date | undefined =>
+  t?.seconds === undefined
+    ? undefined
+    : new Date(Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6));
+
 /** protobufjs gives int64 fields as Long objects or numbers, depending on how the history was decoded. */
 const int64 = (v: unknown): number =>
   typeof v === 'object' && v !== null && 'toNumber' in v
@@ -126,6 +138,7 @@ export function buildTimeline(orderId: string, history: History): OrderTimeline 
   let workflowFailure: FailureInfo | undefined;
   let input: ProcessOrderInput | undefined;
   let runId: string | undefined;
+  let workflowTaskQueue: string | undefined;
   let review: OrderTimeline['review'];
 
   for (const e of events) {
@@ -135,7 +148,33 @@ export function buildTimeline(orderId: string, history: History): OrderTimeline 
       const a = e.workflowExecutionStartedEventAttributes;
       startedAt = time;
       runId = a.originalExecutionRunId ?? undefined;
+      workflowTaskQueue = a.taskQueue?.name ?? undefined;
       input = firstPayload<ProcessOrderInput>(a.input);
+    } else if (e.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER) {
+      // A local activity (ValidateOrder, CalculatePricing): one marker when it ended, no task queue of
+      // its own (the workflow's worker ran it), the last attempt's number in the marker's data.
+      const m = e.markerRecordedEventAttributes;
+      const data = firstPayload<LocalActivityMarkerData>(m.details?.data);
+      if (data?.activity_type) {
+        const step = activityStepName(data.activity_type);
+        const failure = readFailure(m.failure);
+        const scheduledAt = timestampOf(data.original_schedule_time);
+        runs.set(id, {
+          step,
+          kind: kindOf(step),
+          ...(workflowTaskQueue ? { taskQueue: workflowTaskQueue } : {}),
+          scheduled: scheduledAt && scheduledAt < time ? scheduledAt : time,
+          closed: time,
+          attempts: data.attempt ?? 1,
+          outcome: failure ? 'failed' : 'completed',
+          ...(failure
+            ? {
+                failure,
+                retryState: failure.nonRetryable ? 'NON_RETRYABLE_FAILURE' : 'MAXIMUM_ATTEMPTS_REACHED',
+              }
+            : {}),
+        });
+      }
     } else if (e.activityTaskScheduledEventAttributes) {
       const a = e.activityTaskScheduledEventAttributes;
       const step = activityStepName(a.activityType?.name ?? 'unknown');

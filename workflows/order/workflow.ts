@@ -10,6 +10,7 @@ import {
   log,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   proxySinks,
   setHandler,
   upsertSearchAttributes,
@@ -40,6 +41,11 @@ import type {
 
 const { validateOrder } = proxyActivities<OrderActivities>(policy.validateOrderOptions);
 const { calculatePricing } = proxyActivities<OrderActivities>(policy.calculatePricingOptions);
+const local = {
+  validateOrder: proxyLocalActivities<OrderActivities>(policy.validateOrderLocalOptions).validateOrder,
+  calculatePricing: proxyLocalActivities<OrderActivities>(policy.calculatePricingLocalOptions)
+    .calculatePricing,
+};
 const { reserveInventory } = proxyActivities<OrderActivities>(policy.reserveInventoryOptions);
 const { createShipment } = proxyActivities<OrderActivities>(policy.createShipmentOptions);
 const { finalizeOrder, recordOrderFailed } = proxyActivities<OrderActivities>(policy.finalizeOrderOptions);
@@ -55,10 +61,23 @@ const { refundPayment } = proxyActivities<PaymentActivities>(policy.refundPaymen
 const { orderMetrics } = proxySinks<OrderMetricsSinks>();
 
 /**
- * Executions started before this version have no status search attribute: on replay they take the old
- * path (no upsert command), so their histories stay deterministic.
+ * One patch for this version's two changes (one marker and one TemporalChangeVersion upsert per order, not
+ * two): ValidateOrder and CalculatePricing run as local activities (policies.ts says why), and the status
+ * is upserted as search attributes. Executions started before it replay the old path: activity tasks, no
+ * upserts, so their histories stay deterministic.
  */
-export const STATUS_SEARCH_ATTRIBUTE_PATCH = 'order-status-search-attribute';
+export const LOCAL_READS_AND_STATUS_PATCH = 'local-reads-and-status-attribute';
+/**
+ * Not upserted: the local read steps run inside the order's first workflow task, so these statuses would
+ * be overwritten before Temporal saw them (the gauges count such an order as 'received' meanwhile).
+ */
+const UNINDEXED_STATUSES: ReadonlySet<OrderState['status']> = new Set([
+  'validating',
+  'pricing',
+  'completed',
+  'failed',
+  'compensation_failed',
+]);
 
 interface Compensation {
   readonly step: StepName;
@@ -68,6 +87,7 @@ interface Compensation {
 export async function ProcessOrderWorkflow(input: ProcessOrderInput): Promise<OrderOutcome> {
   const { orderId, request } = input;
   const state: OrderState = { orderId, status: 'received', timeline: [], compensations: [] };
+  const v2 = patched(LOCAL_READS_AND_STATUS_PATCH);
   let review: ReviewDecision | undefined;
 
   setHandler(orderStateQuery, () => state);
@@ -94,12 +114,11 @@ export async function ProcessOrderWorkflow(input: ProcessOrderInput): Promise<Or
    * The status, in the query's state and in visibility: order-api's in-flight gauges list running orders
    * by these search attributes (one visibility read a scrape, no query that wakes a worker). The upsert
    * rides in the same workflow task completion as the step's activity; terminal statuses are not
-   * upserted (a closed execution is not listed as running).
+   * upserted (a closed execution is not listed as running), nor the local read steps' (UNINDEXED_STATUSES).
    */
   function setStatus(status: OrderState['status']): void {
     state.status = status;
-    if (status === 'completed' || status === 'failed' || status === 'compensation_failed') return;
-    if (patched(STATUS_SEARCH_ATTRIBUTE_PATCH)) {
+    if (v2 && !UNINDEXED_STATUSES.has(status)) {
       upsertSearchAttributes([
         { key: orderStatusAttribute, value: status },
         { key: orderStatusSinceAttribute, value: new Date() },
@@ -123,8 +142,11 @@ export async function ProcessOrderWorkflow(input: ProcessOrderInput): Promise<Or
 
   const compensations: Compensation[] = [];
   try {
-    await step('ValidateOrder', 'validating', () => validateOrder({ orderId, request }));
-    const pricing = await step('CalculatePricing', 'pricing', () => calculatePricing({ orderId, request }));
+    const reads = v2 ? local : { validateOrder, calculatePricing };
+    await step('ValidateOrder', 'validating', () => reads.validateOrder({ orderId, request }));
+    const pricing = await step('CalculatePricing', 'pricing', () =>
+      reads.calculatePricing({ orderId, request }),
+    );
     state.pricing = pricing;
 
     const fraud = await step('RunFraudCheck', 'fraud_check', () =>
