@@ -4,7 +4,8 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { missingTools, setup } from './setup.ts';
 import { formatTable, stackIsReady, stackStatus, startStack, stopStack } from './stack.ts';
-import { logFileOf } from './supervisor.ts';
+import { logFileOf, supervisorRunning } from './supervisor.ts';
+import { profileFromArgs, profileToStart, recordedProfile } from './profile.ts';
 import { repoRoot, stateDir, statePaths } from '../platform/paths.ts';
 import { tail } from './exec.ts';
 
@@ -27,10 +28,11 @@ async function ensureTools(): Promise<void> {
   if (!ok) throw new Error(`setup failed for: ${failed.join(', ')}`);
 }
 
-async function start(): Promise<void> {
+async function start(args: readonly string[]): Promise<void> {
+  const profile = profileToStart(profileFromArgs(args), await supervisorRunning(), recordedProfile());
   await ensureTools();
   const started = Date.now();
-  await startStack();
+  await startStack(console.log, profile);
   console.log(
     `\norderflow stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (state and logs: ${stateDir})\n`,
   );
@@ -169,7 +171,7 @@ async function main(): Promise<void> {
       return;
     }
     case 'start':
-      return start();
+      return start(args);
     case 'stop':
       return stopStack();
     case 'status':

@@ -11,6 +11,7 @@ import { type Program } from './supervisor.ts';
 import { tools } from './tools.ts';
 import { runLogged } from './exec.ts';
 import { proxyDefinitions } from '../platform/proxies.ts';
+import { ORDER_SEARCH_ATTRIBUTES } from '../contracts/order/definitions.ts';
 import { alertmanagerVars } from '../alerts/alertmanager-vars.ts';
 
 export interface Component extends Program {
@@ -19,6 +20,8 @@ export interface Component extends Program {
   readonly endpoints: readonly { readonly label: string; readonly url: string }[];
   /** Renders configs, formats storage: anything that must happen before the process starts. */
   readonly prepare?: () => void | Promise<void>;
+  /** Runs once the probe passes, on every start (so idempotent): setup that needs the process up. */
+  readonly afterReady?: () => Promise<void>;
   readonly startTimeoutMs?: number;
 }
 
@@ -102,6 +105,18 @@ export function components(kafka: () => Kafka): Component[] {
         'journal_mode=wal',
         '--sqlite-pragma',
         'synchronous=2',
+        // One partition per task queue (the server's default is 4): on one node, four partitions only split
+        // the few pollers, so tasks miss a waiting poller (no sync match), go to the database and are
+        // forwarded between partitions: CPU and latency for nothing (issue 15, README "Performance").
+        '--dynamic-config-value',
+        'matching.numTaskqueueReadPartitions=1',
+        '--dynamic-config-value',
+        'matching.numTaskqueueWritePartitions=1',
+        // The order workflow's status search attributes (order-api's in-flight gauges list by them).
+        ...Object.entries(ORDER_SEARCH_ATTRIBUTES).flatMap(([name, type]) => [
+          '--search-attribute',
+          `${name}=${type}`,
+        ]),
         '--log-format',
         'json',
         '--log-level',

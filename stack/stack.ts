@@ -14,6 +14,10 @@ import {
   writeSupervisorConf,
 } from './supervisor.ts';
 import { tail } from './exec.ts';
+import { recordedProfile, recordProfile, type TemporalProfile } from './profile.ts';
+import { clusterComponents, removeClusterScrapeTargets } from './cluster/components.ts';
+import { stackClusterLayout } from './cluster/layout.ts';
+import { statePaths } from '../platform/paths.ts';
 import { setTimeout as delay } from 'node:timers/promises';
 
 const kafkaClient = (): Kafka =>
@@ -25,7 +29,19 @@ const kafkaClient = (): Kafka =>
     connectionTimeout: 2000,
   });
 
-export const stackComponents = (): Component[] => [...components(kafkaClient), ...appComponents()];
+/** The recorded profile's components (stack/profile.ts): the cluster replaces the dev server's `temporal`. */
+export const stackComponents = (profile: TemporalProfile = recordedProfile()): Component[] => [
+  ...(profile === 'cluster'
+    ? [
+        ...clusterComponents(stackClusterLayout(), {
+          logDir: statePaths.logs,
+          scrapeTargetsDir: statePaths.scrapeTargets,
+        }),
+        ...components(kafkaClient).filter((c) => c.name !== 'temporal'),
+      ]
+    : components(kafkaClient)),
+  ...appComponents(),
+];
 
 export class ComponentFailure extends Error {
   readonly component: string;
@@ -65,6 +81,7 @@ async function startComponent(c: Component): Promise<number> {
       timeoutMs: c.startTimeoutMs ?? 45_000,
       stillStarting: () => deadReason(c.name),
     });
+    await c.afterReady?.();
   } catch (err) {
     throw new ComponentFailure(c.name, (err as Error).message);
   }
@@ -72,8 +89,15 @@ async function startComponent(c: Component): Promise<number> {
 }
 
 /** Starts every component whose dependencies are ready, as soon as they are. */
-export async function startStack(log: (line: string) => void = console.log): Promise<void> {
-  const all = stackComponents();
+export async function startStack(
+  log: (line: string) => void = console.log,
+  requested?: TemporalProfile,
+): Promise<void> {
+  // Unasked, a running stack keeps its profile and a stopped one starts the dev server (as `npm start`).
+  const profile = requested ?? ((await supervisorRunning()) ? recordedProfile() : 'dev');
+  recordProfile(profile);
+  if (profile === 'dev') removeClusterScrapeTargets(statePaths.scrapeTargets);
+  const all = stackComponents(profile);
   writeSupervisorConf(all);
   if (await supervisorRunning()) await ctl('update');
   else await startSupervisor();

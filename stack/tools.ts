@@ -56,6 +56,30 @@ function goInstallTool<B extends string>(name: string, version: string, pkgs: Re
   };
 }
 
+/** Binaries built from the `tool` packages of a module under stack/tools/<name> (its go.mod pins them). */
+function goModuleTools<B extends string>(name: string, version: string, pkgs: Record<B, string>): Tool<B> {
+  const dir = toolDir(name, version);
+  return {
+    name,
+    version,
+    source: `Go module proxy, built from stack/tools/${name} (${Object.values(pkgs).join(', ')})`,
+    lane: 'go',
+    dir,
+    bins: Object.fromEntries(Object.keys(pkgs).map((bin) => [bin, join(dir, 'bin', bin)])) as Record<
+      B,
+      string
+    >,
+    async install({ dir, log }) {
+      for (const [bin, pkg] of Object.entries<string>(pkgs)) {
+        await runLogged('go', ['build', '-o', join(dir, 'bin', bin), pkg], log, {
+          cwd: join(repoRoot, 'stack', 'tools', name),
+          env: goEnv(),
+        });
+      }
+    },
+  };
+}
+
 function debianTool<B extends string>(
   name: string,
   pkg: string,
@@ -126,6 +150,8 @@ export const versions = {
   temporal: '1.5.1',
   /** The server library of that CLI with a TLS frontend (stack/tools/temporal-tls-server); bump -N on a change there. */
   temporalTlsServer: '1.5.1-1',
+  /** Server, temporal-sql-tool and UI server of that CLI, for the cluster profile; -N as above. */
+  temporalCluster: '1.29.1-1',
   toxiproxy: '2.12.0',
   k6: '1.8.1',
   tempo: '2.8.0-rc.0-20250529',
@@ -271,6 +297,13 @@ export const tools = {
         env: { ...process.env, GOFLAGS: '-mod=mod' },
       });
     },
+  }),
+  // The cluster profile (stack/cluster/): the server's own entry point (one process per service), the SQL
+  // schema tool and the UI server, from stack/tools/temporal-cluster/go.mod's `tool` packages.
+  temporalCluster: goModuleTools('temporal-cluster', versions.temporalCluster, {
+    'temporal-server': 'go.temporal.io/server/cmd/server',
+    'temporal-sql-tool': 'go.temporal.io/server/cmd/tools/sql',
+    'temporal-ui-server': 'github.com/temporalio/ui-server/v2/cmd/server',
   }),
   prometheus: debianTool('prometheus', 'prometheus', versions.prometheus, {
     prometheus: 'usr/bin/prometheus',
