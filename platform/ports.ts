@@ -41,6 +41,16 @@ export const portSpecs = {
     default: 9097,
     doc: 'alert receiver: PagerDuty and Slack stand-in',
   },
+  legacyOrderService: {
+    env: 'LEGACY_ORDER_SERVICE_PORT',
+    default: 8090,
+    doc: 'legacy-order-service: the ADR-0031 synchronous pipeline (migration baseline)',
+  },
+  orderRouter: {
+    env: 'ORDER_ROUTER_PORT',
+    default: 8095,
+    doc: 'order-router: the canary router in front of both pipelines',
+  },
 } as const satisfies Record<string, PortSpec>;
 
 export type PortName = keyof typeof portSpecs;

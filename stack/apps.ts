@@ -9,7 +9,7 @@ import { TASK_QUEUES } from '../contracts/order/definitions.ts';
 import { type Component } from './components.ts';
 import { host, ports } from '../platform/ports.ts';
 import { type Probe } from './probes.ts';
-import { repoRoot } from '../platform/paths.ts';
+import { repoRoot, stateDir } from '../platform/paths.ts';
 import { consumers, lagExporter, readyUrl } from '../consumers/registry.ts';
 import { setupOrderEventsFromEnv } from '../events/setup.ts';
 
@@ -25,11 +25,21 @@ export const ORDER_API_PORT = Number(process.env.ORDER_API_PORT ?? 8080);
 /** Where every process sends its spans: Tempo's OTLP/HTTP receiver (the Collector in docker-compose). */
 const OTLP_ENDPOINT = process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? `http://${host}:${ports.otlpHttp}`;
 
+/**
+ * `ORDERFLOW_CPU_PROFILE=order-worker,fraud-service npm start`: those processes run with V8's CPU profiler
+ * and write a .cpuprofile into <state>/profiles/<name>/ when they stop (`npm stop`): where the CPU of an order goes
+ * (README "Performance"). Off by default: the profiler costs CPU of its own.
+ */
+const profiled = new Set((process.env.ORDERFLOW_CPU_PROFILE ?? '').split(',').filter(Boolean));
+const cpuProfileArgs = (name: string): string[] =>
+  profiled.has(name) ? ['--cpu-prof', `--cpu-prof-dir=${join(stateDir, 'profiles', name)}`] : [];
+
 const node = (name: string, entry: string, env: Record<string, string> = {}) => ({
   command: process.execPath, // the Node 24 that runs this CLI
   args: [
     // kafkajs 2.2.4 trips Node 24's negative-timeout warning on every request; Node clamps it: noise.
     '--disable-warning=TimeoutNegativeWarning',
+    ...cpuProfileArgs(name),
     // The OpenTelemetry SDK and its instrumentations load before the app (observability/tracing).
     '--import',
     join(repoRoot, 'observability', 'tracing', 'bootstrap.ts'),
@@ -92,6 +102,28 @@ export function appComponents(): Component[] {
       dependsOn: ['temporal'],
       probe: { kind: 'http', url: `http://${host}:${ORDER_API_PORT}/readyz` },
       endpoints: [{ label: 'HTTP API', url: `http://${host}:${ORDER_API_PORT}` }],
+    },
+    {
+      // The ADR-0031 synchronous pipeline: the migration baseline (services/legacy-order-service).
+      name: 'legacy-order-service',
+      ...node('legacy-order-service', 'services/legacy-order-service/main.ts', {
+        PORT: String(ports.legacyOrderService),
+        HOST: host,
+      }),
+      dependsOn: serviceNames,
+      probe: { kind: 'http', url: `http://${host}:${ports.legacyOrderService}/readyz` },
+      endpoints: [{ label: 'HTTP API (legacy)', url: `http://${host}:${ports.legacyOrderService}` }],
+    },
+    {
+      // The canary router (ADR-0047 phases 2 and 3): its share comes from `npm run canary`; legacy may be down.
+      name: 'order-router',
+      ...node('order-router', 'services/order-router/main.ts', {
+        PORT: String(ports.orderRouter),
+        HOST: host,
+      }),
+      dependsOn: ['order-api'],
+      probe: { kind: 'http', url: `http://${host}:${ports.orderRouter}/healthz` },
+      endpoints: [{ label: 'canary router', url: `http://${host}:${ports.orderRouter}` }],
     },
     {
       name: 'order-worker',

@@ -1,6 +1,6 @@
 // The order use cases of order-api: accept an order exactly once, report where it is, take a reviewer's
 // decision. Temporal is the source of truth while an order runs; the store holds the record.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import {
   isGrpcServiceError,
@@ -27,6 +27,7 @@ import type { OrderRecord, OrderStore } from '../../order-store/index.ts';
 import { contextWithOrder, withOrder } from '../../observability/tracing/order-context.ts';
 import { workflowStartContext } from '../../observability/tracing/temporal.ts';
 import { OrderApiErrors } from './errors.ts';
+import { orderIdFor } from '../../contracts/order-id.ts';
 
 const tracer = trace.getTracer('orderflow-order-api');
 
@@ -62,12 +63,8 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** Same customer + same Idempotency-Key = same order id = same workflow: duplicates return the same order. */
-export function orderIdFor(customerId: string, idempotencyKey: string | undefined): string {
-  return idempotencyKey
-    ? `ord_${sha256(`${customerId}\n${idempotencyKey}`).slice(0, 26)}`
-    : `ord_${randomUUID().replaceAll('-', '')}`;
-}
+// The order id's derivation lives in contracts/ (the canary router needs it too); re-exported for callers here.
+export { orderIdFor };
 
 /** Temporal down or unreachable: the API accepts nothing rather than half-accepting. */
 export function isTemporalUnavailable(err: unknown): boolean {
