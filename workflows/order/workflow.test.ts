@@ -44,6 +44,12 @@ const tracing = temporalTracingPlugin();
 let env: TestWorkflowEnvironment;
 let workflowBundle: WorkflowBundleWithSourceMap;
 let counter = 0;
+/**
+ * The workflow version the recordings are of: `npm run histories:record` writes `<case>-v2.history.pb`. The
+ * unsuffixed files are v1 (before the local read steps and the status search attributes) and stay: replaying
+ * them is what proves the patch keeps running orders deterministic. A patched change gets the next suffix.
+ */
+const HISTORY_VERSION = 'v2';
 
 beforeAll(async () => {
   env = await TestWorkflowEnvironment.createLocal({
@@ -123,7 +129,7 @@ async function runOrder(
     mkdirSync(dir, { recursive: true });
     // Binary protobuf: the SDK's JSON helper trips over two protobufjs copies in the dependency tree.
     const history = temporal.api.history.v1.History.encode(await handle.fetchHistory()).finish();
-    writeFileSync(join(dir, `${name}.history.pb`), history);
+    writeFileSync(join(dir, `${name}-${HISTORY_VERSION}.history.pb`), history);
   }
   return { world, state, error };
 }
