@@ -11,33 +11,29 @@ import {
   isStripeError,
   type FailureDecision,
 } from '../../contracts/failures.ts';
-import type {
-  FraudAssessment,
-  OrderFailure,
-  OrderRequest,
-  Payment,
-  Pricing,
-  Shipment,
-  StepName,
+import {
+  ADR_STEPS,
+  type FraudAssessment,
+  type OrderFailure,
+  type OrderRequest,
+  type Payment,
+  type Pricing,
+  type Shipment,
 } from '../../contracts/order/types.ts';
 import { CallFailure, deadlineFailure, type JsonClient } from './client.ts';
 import type { Deadline } from './deadline.ts';
 import { CHECKOUT_DEADLINE_EXCEEDED_TYPE } from './errors.ts';
+import {
+  RESERVATION_TTL_SECONDS,
+  type AvailabilityAnswer,
+  type CustomerAnswer,
+  type QuoteAnswer,
+} from '../../contracts/downstream.ts';
 
-/** The steps of the synchronous checkout, named as the ADR's steps (the same calls, without the saga). */
-export const LEGACY_STEPS = [
-  'ValidateOrder',
-  'CalculatePricing',
-  'RunFraudCheck',
-  'ReserveInventory',
-  'ProcessPayment',
-  'CreateShipment',
-  'FinalizeOrder',
-] as const satisfies readonly StepName[];
+/** The steps of the synchronous checkout: the ADR's steps (the same calls, without the saga). */
+export const LEGACY_STEPS = ADR_STEPS;
 export type LegacyStep = (typeof LEGACY_STEPS)[number];
 
-/** The reservation is held as long as the saga's: 15 minutes, then it expires by itself. */
-const RESERVATION_TTL_SECONDS = 15 * 60;
 const PAYMENT_SERVICE = 'payment-gateway';
 
 export interface CheckoutDeps {
@@ -81,23 +77,6 @@ class Decline extends Error {
   }
 }
 
-interface Customer {
-  id: string;
-  eligible: boolean;
-  status: string;
-  reason?: string;
-}
-interface Availability {
-  available: boolean;
-  items: { sku: string; requested: number; available: number }[];
-}
-interface Quote {
-  currency: string;
-  subtotalCents: number;
-  discountCents: number;
-  totalBeforeTaxCents: number;
-}
-
 export async function checkout(
   orderId: string,
   request: OrderRequest,
@@ -122,13 +101,17 @@ export async function checkout(
 
   try {
     await run('ValidateOrder', async () => {
-      const c = await deps.customer.get<Customer>(`/customers/${enc(request.customerId)}`, deadline);
+      const c = await deps.customer.get<CustomerAnswer>(`/customers/${enc(request.customerId)}`, deadline);
       if (!c.eligible)
         throw new Decline(
           FailureType.customerNotEligible,
           `customer ${c.id} is not eligible: ${c.reason ?? c.status}`,
         );
-      const a = await deps.inventory.post<Availability>('/availability', { items: request.items }, deadline);
+      const a = await deps.inventory.post<AvailabilityAnswer>(
+        '/availability',
+        { items: request.items },
+        deadline,
+      );
       if (!a.available) {
         const short = a.items.filter((i) => i.available < i.requested);
         throw new Decline(
@@ -139,7 +122,7 @@ export async function checkout(
     });
 
     pricing = await run('CalculatePricing', async (): Promise<Pricing> => {
-      const q = await deps.pricing.post<Quote>(
+      const q = await deps.pricing.post<QuoteAnswer>(
         '/quotes',
         { items: request.items, couponCode: request.couponCode },
         deadline,

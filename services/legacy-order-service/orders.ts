@@ -2,7 +2,8 @@
 // Idempotency-Key makes a repeated submission answer with the stored order instead of a second checkout.
 // The order store (same schema as order-api's, its own file) keeps the record: `received` while the request
 // runs, then completed or failed, and nothing else (no saga states).
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { requestHashOf, sha256 } from '../../contracts/order-id.ts';
 import { trace } from '@opentelemetry/api';
 import { AppError } from '../../platform/errors.ts';
 import type { OrderRequest } from '../../contracts/order/types.ts';
@@ -12,21 +13,6 @@ import { OrderApiErrors } from '../order-api/errors.ts';
 import type { CheckoutResult } from './checkout.ts';
 import { Deadline } from './deadline.ts';
 import type { LegacyMetrics } from './metrics.ts';
-
-const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
-
-/** Canonical JSON (sorted keys), so the same order in another key order has the same hash. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /**
  * Same customer + same Idempotency-Key = same order. Salted with the pipeline, so an order id (and the
@@ -57,7 +43,7 @@ export function createLegacyOrders(deps: LegacyOrdersDeps) {
     request: OrderRequest,
     idempotencyKey: string | undefined,
   ): Promise<Submitted> {
-    const requestHash = sha256(canonical(request));
+    const requestHash = requestHashOf(request);
     const traceId = trace.getActiveSpan()?.spanContext().traceId ?? null;
     const { created, order } = await store.create({
       orderId,

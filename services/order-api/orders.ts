@@ -1,6 +1,5 @@
 // The order use cases of order-api: accept an order exactly once, report where it is, take a reviewer's
 // decision. Temporal is the source of truth while an order runs; the store holds the record.
-import { createHash } from 'node:crypto';
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import {
   isGrpcServiceError,
@@ -27,7 +26,7 @@ import type { OrderRecord, OrderStore } from '../../order-store/index.ts';
 import { contextWithOrder, withOrder } from '../../observability/tracing/order-context.ts';
 import { workflowStartContext } from '../../observability/tracing/temporal.ts';
 import { OrderApiErrors } from './errors.ts';
-import { orderIdFor } from '../../contracts/order-id.ts';
+import { orderIdFor, requestHashOf } from '../../contracts/order-id.ts';
 
 const tracer = trace.getTracer('orderflow-order-api');
 
@@ -47,21 +46,6 @@ export interface Accepted {
 
 /** How long POST /orders waits for Temporal to accept the workflow before answering 503. */
 const START_DEADLINE_MS = 3000;
-
-const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
-
-/** Canonical JSON (sorted keys), so the same order in another key order has the same hash. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 // The order id's derivation lives in contracts/ (the canary router needs it too); re-exported for callers here.
 export { orderIdFor };
@@ -152,7 +136,7 @@ export function createOrders(deps: OrdersDeps) {
     request: OrderRequest,
     idempotencyKey: string | undefined,
   ): Promise<Accepted> {
-    const requestHash = sha256(canonical(request));
+    const requestHash = requestHashOf(request);
     const existing = await store.get(orderId);
     if (existing && existing.requestHash !== requestHash && existing.requestHash !== '') {
       throw new AppError(

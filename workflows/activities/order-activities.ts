@@ -7,6 +7,13 @@ import type { Pricing, Reservation, Shipment } from '../../contracts/order/types
 import { FailureType } from '../../contracts/failures.ts';
 import type { ServiceClient } from './http-client.ts';
 import type { OrderActivities } from './types.ts';
+import {
+  RESERVATION_TTL_SECONDS,
+  type AvailabilityAnswer,
+  type CustomerAnswer,
+  type QuoteAnswer,
+  type TaxAnswer,
+} from '../../contracts/downstream.ts';
 
 export interface OrderActivityDeps {
   readonly customer: ServiceClient;
@@ -23,35 +30,11 @@ export interface OrderActivityDeps {
 /** The first attempt's schedule time: the same on every retry, so a re-published event is identical. */
 const outcomeTime = (): number => Context.current().info.scheduledTimestampMs;
 
-/** The ADR's reservation TTL: 15 minutes. */
-export const RESERVATION_TTL_SECONDS = 15 * 60;
-
-interface Customer {
-  id: string;
-  eligible: boolean;
-  status: string;
-  reason?: string;
-}
-interface Availability {
-  available: boolean;
-  items: { sku: string; requested: number; available: number }[];
-}
-interface Quote {
-  currency: string;
-  subtotalCents: number;
-  discountCents: number;
-  totalBeforeTaxCents: number;
-}
-interface Tax {
-  jurisdiction: string;
-  taxCents: number;
-}
-
 export function createOrderActivities(deps: OrderActivityDeps): OrderActivities {
   const enc = encodeURIComponent;
   return {
     async validateOrder({ request }) {
-      const customer = await deps.customer.get<Customer>(`/customers/${enc(request.customerId)}`);
+      const customer = await deps.customer.get<CustomerAnswer>(`/customers/${enc(request.customerId)}`);
       if (!customer.eligible) {
         throw ApplicationFailure.nonRetryable(
           `customer ${customer.id} is not eligible: ${customer.reason ?? customer.status}`,
@@ -59,7 +42,9 @@ export function createOrderActivities(deps: OrderActivityDeps): OrderActivities 
           { service: deps.customer.service, injectedFault: false },
         );
       }
-      const availability = await deps.inventory.post<Availability>('/availability', { items: request.items });
+      const availability = await deps.inventory.post<AvailabilityAnswer>('/availability', {
+        items: request.items,
+      });
       if (!availability.available) {
         const short = availability.items.filter((i) => i.available < i.requested);
         throw ApplicationFailure.nonRetryable(
@@ -71,11 +56,11 @@ export function createOrderActivities(deps: OrderActivityDeps): OrderActivities 
     },
 
     async calculatePricing({ request }): Promise<Pricing> {
-      const quote = await deps.pricing.post<Quote>('/quotes', {
+      const quote = await deps.pricing.post<QuoteAnswer>('/quotes', {
         items: request.items,
         couponCode: request.couponCode,
       });
-      const tax = await deps.tax.post<Tax>('/tax', {
+      const tax = await deps.tax.post<TaxAnswer>('/tax', {
         country: request.shippingAddress.country,
         postalCode: request.shippingAddress.postalCode,
         amountCents: quote.totalBeforeTaxCents,
