@@ -138,9 +138,12 @@ describe('pipeline metrics in Prometheus', () => {
         'timed_out/technical',
       ]),
     );
-    // Job labels: the workflow metrics come from the order-worker, the activity ones from every worker.
-    const statusJobs = new Set((await query('order_workflow_status_total')).map((s) => s.metric.job));
-    expect([...statusJobs]).toEqual(['order-worker']);
+    // Job labels: the Temporal pipeline's workflow metrics come from the order-worker, the activity ones
+    // from every worker; the legacy pipeline (migration baseline) counts the same metric under its own job.
+    const jobsOf = async (q: string): Promise<string[]> =>
+      [...new Set((await query(q)).map((s) => String(s.metric.job)))].sort();
+    expect(await jobsOf('order_workflow_status_total{pipeline!="legacy"}')).toEqual(['order-worker']);
+    expect(await jobsOf('order_workflow_status_total{pipeline="legacy"}')).toEqual(['legacy-order-service']);
     const activityJobs = new Set((await query('activity_duration_seconds_count')).map((s) => s.metric.job));
     expect(activityJobs).toEqual(new Set(['order-worker', 'fraud-worker', 'payment-worker']));
     // The SDK's pollers under the worker jobs, as TemporalTaskQueueNoPollers selects them.
