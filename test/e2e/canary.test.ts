@@ -110,7 +110,12 @@ describe('canary on the stack', () => {
       'legacy outcomes in Prometheus',
     );
 
-    const gate = await canary(['watch', '--interval', '5s', '--min-orders', '1'], 120_000);
+    // --slow-after 60: this test is about routing and the gate acting on real outcomes, not about latency; beside
+    // the main phase's other tests the Temporal pipeline's orders take over 2 s here (CI rolled it back as slow).
+    const gate = await canary(
+      ['watch', '--interval', '5s', '--min-orders', '1', '--slow-after', '60'],
+      120_000,
+    );
     const decisions = readCanaryState(stateFile)!.decisions.filter((d) => d.by === 'gate');
     expect(decisions.length, gate.out).toBeGreaterThan(0);
     const last = decisions.at(-1)!;
