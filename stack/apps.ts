@@ -159,7 +159,11 @@ export function appComponents(): Component[] {
     })),
     {
       name: lagExporter.name,
-      ...node(lagExporter.name, lagExporter.entry, { PORT: String(lagExporter.port), HOST: host }),
+      ...node(lagExporter.name, lagExporter.entry, {
+        PORT: String(lagExporter.port),
+        HOST: host,
+        ...lagExporter.env,
+      }),
       dependsOn: ['kafka', 'schema-registry'],
       prepare: ensureOrderEvents,
       probe: { kind: 'http', url: readyUrl(lagExporter) },

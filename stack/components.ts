@@ -12,6 +12,7 @@ import { tools } from './tools.ts';
 import { runLogged } from './exec.ts';
 import { proxyDefinitions } from '../platform/proxies.ts';
 import { ORDER_SEARCH_ATTRIBUTES } from '../contracts/order/definitions.ts';
+import { devServerTuningArgs } from './temporal-tuning.ts';
 import { alertmanagerVars } from '../alerts/alertmanager-vars.ts';
 
 export interface Component extends Program {
@@ -105,13 +106,7 @@ export function components(kafka: () => Kafka): Component[] {
         'journal_mode=wal',
         '--sqlite-pragma',
         'synchronous=2',
-        // One partition per task queue (the server's default is 4): on one node, four partitions only split
-        // the few pollers, so tasks miss a waiting poller (no sync match), go to the database and are
-        // forwarded between partitions: CPU and latency for nothing (issue 15, README "Performance").
-        '--dynamic-config-value',
-        'matching.numTaskqueueReadPartitions=1',
-        '--dynamic-config-value',
-        'matching.numTaskqueueWritePartitions=1',
+        ...devServerTuningArgs(),
         // The order workflow's status search attributes (order-api's in-flight gauges list by them).
         ...Object.entries(ORDER_SEARCH_ATTRIBUTES).flatMap(([name, type]) => [
           '--search-attribute',

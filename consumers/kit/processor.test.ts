@@ -1,6 +1,9 @@
-// The processor without Kafka: a stand-in registry decides what decoding does.
+// The processor without Kafka: a stand-in registry answers with the writer's Avro type (or fails), and the
+// events are real Avro in the Confluent wire format.
 import { describe, expect, it } from 'vitest';
+import avro from 'avsc';
 import { type SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { SCHEMAS } from '../../contracts/events/schemas.ts';
 import { orderCompletedEvent } from '../../events/order-events.ts';
 import { openDatabase } from '../../platform/sqlite.ts';
 import { defineConsumer } from './definition.ts';
@@ -24,7 +27,12 @@ const record = (value: Buffer) => ({
   key: null,
   value,
 });
-const wire = Buffer.from([0, 0, 0, 0, 42, 1, 2, 3]);
+const completedType = avro.Type.forSchema(SCHEMAS.completed as avro.Schema);
+/** Magic byte 0, schema id 42, the Avro body. */
+const wireOf = (e: object): Buffer =>
+  Buffer.concat([Buffer.from([0, 0, 0, 0, 42]), completedType.toBuffer(e)]);
+const wire = wireOf(event);
+const writerType = () => Promise.resolve(completedType as never);
 
 function setup(registry: Partial<SchemaRegistry>, handle: () => void = () => undefined) {
   const db = openDatabase(':memory:', []);
@@ -59,8 +67,7 @@ describe('processor', () => {
       getSchema: () =>
         outages-- > 0
           ? Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { status: 400 }))
-          : Promise.resolve({} as never),
-      decode: () => Promise.resolve(event),
+          : writerType(),
     });
     expect(await processor.process(record(wire))).toEqual({
       status: 'processed',
@@ -73,7 +80,6 @@ describe('processor', () => {
   it('when the value is not Confluent wire format or its schema id is unknown, then it fails at once without retries', async () => {
     const { processor } = setup({
       getSchema: () => Promise.reject(Object.assign(new Error('not found'), { status: 404 })),
-      decode: () => Promise.resolve(event),
     });
     expect(await processor.process(record(Buffer.from('{"json":true}')))).toMatchObject({
       status: 'failed',
@@ -88,12 +94,9 @@ describe('processor', () => {
   });
 
   it('when the handler keeps throwing, then the message fails after the configured attempts', async () => {
-    const { processor, calls } = setup(
-      { getSchema: () => Promise.resolve({} as never), decode: () => Promise.resolve(event) },
-      () => {
-        throw new Error('bug');
-      },
-    );
+    const { processor, calls } = setup({ getSchema: writerType }, () => {
+      throw new Error('bug');
+    });
     expect(await processor.process(record(wire))).toMatchObject({
       status: 'failed',
       attempts: 2,
@@ -104,11 +107,8 @@ describe('processor', () => {
   });
 
   it('when the decoded event is of the wrong type for its topic, then it fails at once', async () => {
-    const { processor } = setup({
-      getSchema: () => Promise.resolve({} as never),
-      decode: () => Promise.resolve({ ...event, eventType: 'OrderFailed' }),
-    });
-    expect(await processor.process(record(wire))).toMatchObject({
+    const { processor } = setup({ getSchema: writerType });
+    expect(await processor.process(record(wireOf({ ...event, eventType: 'OrderFailed' })))).toMatchObject({
       status: 'failed',
       attempts: 1,
       error: { message: 'expected OrderCompleted on test.completed, got OrderFailed' },

@@ -1,7 +1,7 @@
 // One message through a consumer: decode with the consumer's reader schema, apply the handler and the
 // processed mark in one transaction, retry with backoff. Shared by the live consumer and the replay of
 // dead letters, so both behave the same.
-import { SchemaType, type SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { type SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { extractTraceContext, headerString, HEADERS } from '../../events/headers.ts';
 import { type EventLogger } from '../../events/kafka.ts';
@@ -21,6 +21,7 @@ import {
 } from './errors.ts';
 import { type ConsumerMetrics } from './metrics.ts';
 import { applyOnce } from './processed-events.ts';
+import { createAvroReader } from './avro-reader.ts';
 import { backoffDelay, sleep, type RetryPolicy } from './retry.ts';
 
 export interface ProcessorOptions {
@@ -67,6 +68,8 @@ export function createProcessor(options: ProcessorOptions): Processor {
   if (definition.handlers.completed) kindByTopic.set(topics.completed, 'completed');
   if (definition.handlers.failed) kindByTopic.set(topics.failed, 'failed');
 
+  const readAvro = createAvroReader(registry);
+
   async function decode(record: SourceRecord, kind: OrderEventKind): Promise<OrderEvent> {
     const value = record.value;
     if (!value || value.length < 5)
@@ -87,7 +90,7 @@ export function createProcessor(options: ProcessorOptions): Processor {
     }
     let decoded: unknown;
     try {
-      decoded = await registry.decode(value, { [SchemaType.AVRO]: { readerSchema: readerSchemas[kind] } });
+      decoded = await readAvro(value, schemaId, readerSchemas[kind]);
     } catch (err) {
       throw new PermanentEventError(
         `cannot decode with schema id ${schemaId} as ${readerSchemas[kind].name}: ${(err as Error).message}`,

@@ -4,12 +4,11 @@ import { type Database } from '../../platform/sqlite.ts';
 import { createServiceApp, parse } from '../kit/app.ts';
 import { AdmissionQueue, OverloadedError } from './admission.ts';
 import { assessmentRequest, createFraudService, orderParams, reviewRequest } from './assessments.ts';
-import { MODEL_VERSION } from './model.ts';
+import { DEFAULT_INFERENCE_ITERATIONS, MODEL_VERSION } from './model.ts';
 import { createAssessmentStore } from './store.ts';
 
 export const SERVICE = 'fraud-service';
-/** About 30 ms of scoring per assessment on the 2-core build machine (see README.md). */
-export const DEFAULT_INFERENCE_ITERATIONS = 7500;
+export { DEFAULT_INFERENCE_ITERATIONS } from './model.ts';
 export const DEFAULT_MAX_QUEUE = 50;
 
 export interface FraudAppOptions {

@@ -6,6 +6,11 @@
 // cannot be optimized away.
 
 export const MODEL_VERSION = 'fraud-deq-2024.11.1';
+/**
+ * The CPU cost of one assessment: about 30 ms of scoring on the 2-core machine the project was built on,
+ * about 85 ms on the one of README "Performance" (tools/load/machine-speed.ts measures it before every run).
+ */
+export const DEFAULT_INFERENCE_ITERATIONS = 7500;
 /** Below this the fixed point is not reached and scores would depend on the iteration count. */
 export const MIN_ITERATIONS = 40;
 

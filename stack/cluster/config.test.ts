@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { portSpecs } from '../../platform/ports.ts';
 import { DYNAMIC_CONFIG, dynamicConfigFileContent, serverConfig } from './config.ts';
+import { TEMPORAL_TUNING } from '../temporal-tuning.ts';
 import { layoutPorts, stackClusterLayout, TEMPORAL_SERVICES } from './layout.ts';
 import { indexedValueType } from './namespace.ts';
 
@@ -62,6 +63,14 @@ describe('serverConfig', () => {
   it('writes the dev server tuning as constrained dynamic-config values', () => {
     const file = dynamicConfigFileContent(DYNAMIC_CONFIG);
     expect(file['history.persistenceMaxQPS']).toEqual([{ value: 45000, constraints: {} }]);
+  });
+
+  it('carries the same tuning as the dev server (partitions, eager activities)', () => {
+    const file = dynamicConfigFileContent(DYNAMIC_CONFIG);
+    for (const [key, value] of Object.entries(TEMPORAL_TUNING)) {
+      expect(file[key], key).toEqual([{ value, constraints: {} }]);
+    }
+    expect(file['system.enableActivityEagerExecution']).toEqual([{ value: true, constraints: {} }]);
   });
 });
 

@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TEMPORAL_SERVICES, type ClusterLayout, type TemporalService } from './layout.ts';
+import { TEMPORAL_TUNING } from '../temporal-tuning.ts';
 
 export const TEMPORAL_DATABASES = { default: 'temporal', visibility: 'temporal_visibility' } as const;
 
@@ -17,10 +18,12 @@ export const NUM_HISTORY_SHARDS = 4;
 
 /**
  * The dev server's dynamic config (CLI 1.5.1: temporalcli/commands.server.go and devserver/server.go),
- * repeated so a cluster-vs-dev-server measurement differs in topology and database, not in tuning. The
- * search-attribute cache refresh on read also makes the order attributes usable at once after registering.
+ * with the project's own tuning (stack/temporal-tuning.ts, which the dev server gets as flags), so a
+ * cluster-vs-dev-server measurement differs in topology and database, not in tuning. The search-attribute
+ * cache refresh on read also makes the order attributes usable at once after registering.
  */
 export const DYNAMIC_CONFIG: Readonly<Record<string, unknown>> = {
+  ...TEMPORAL_TUNING,
   'system.forceSearchAttributesCacheRefreshOnRead': true,
   'frontend.persistenceMaxQPS': 10000,
   'history.persistenceMaxQPS': 45000,

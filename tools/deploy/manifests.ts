@@ -381,7 +381,7 @@ const triggerAuthentication: K8sObject = {
 };
 
 const consumerSpec = (
-  c: { name: string; port: number; entry: string },
+  c: { name: string; port: number; entry: string; env?: Readonly<Record<string, string>> },
   component: 'consumer' | 'exporter',
 ): ProcessSpec => ({
   name: c.name,
@@ -396,6 +396,7 @@ const consumerSpec = (
     ...kafkaEnv,
     { name: 'PORT', value: String(c.port) },
     ...(component === 'consumer' ? [{ name: 'DATA_DIR', value: '/var/lib/orderflow/consumers' }] : []),
+    ...Object.entries(c.env ?? {}).map(([name, value]) => ({ name, value })),
   ],
   secrets: ['orderflow-kafka', 'orderflow-schema-registry'],
   // kafkajs leaves the group on SIGTERM (a clean rebalance) and the current event's transaction commits.

@@ -136,7 +136,7 @@ export function terminalVerdict(r: RunReport, dir: string): string {
     const e = last.efficiency;
     lines.push(
       '',
-      `efficiency: ${n1(e.netCpuMsPerOrder)} CPU-ms/order net of idle (${n1(e.cpuMsPerOrder)} gross) → CPU-bound ≈ ${n0(e.cpuBoundOrdersPerHour)} orders/h on ${'this machine'}; achieved ${n0(e.achievedOrdersPerHour)}/h = ${pct(e.achievedOverLimit)} of it`,
+      `efficiency: ${n1(e.netCpuMsPerOrder)} CPU-ms/order net of idle (${n1(e.cpuMsPerOrder)} gross) → CPU-bound ≈ ${n0(e.cpuBoundOrdersPerHour)} orders/h on this machine (one fraud inference ${n1(e.machineSpeed.fraudInferenceMs)} CPU-ms); achieved ${n0(e.achievedOrdersPerHour)}/h = ${pct(e.achievedOverLimit)} of it`,
       `top processes (CPU-ms/order): ${e.processes
         .slice(0, 6)
         .map((p) => `${p.name} ${n1(p.cpuMsPerOrder)}`)
@@ -213,7 +213,7 @@ function markdown(r: RunReport, dir: string): string {
         ).map(([name, x]) => [name, x ? n0(x.count) : '0', ms(x?.p50), ms(x?.p95), ms(x?.p99), ms(x?.max)]),
       ]),
       '',
-      `Efficiency: ${n1(e.netCpuMsPerOrder)} CPU-ms per order net of the stack's idle ${e.idleStackCores.toFixed(2)} cores (${n1(e.cpuMsPerOrder)} gross) → CPU-bound ≈ **${n0(e.cpuBoundOrdersPerHour)} orders/h** on this machine; achieved ${n0(e.achievedOrdersPerHour)} orders/h = ${pct(e.achievedOverLimit)} of that. Machine busy ${pct(e.machineBusyShare)} of its cores over the window (other tenants included); k6 itself used ${n0(e.k6CpuMs)} CPU-ms.`,
+      `Efficiency: ${n1(e.netCpuMsPerOrder)} CPU-ms per order net of the stack's idle ${e.idleStackCores.toFixed(2)} cores (${n1(e.cpuMsPerOrder)} gross) → CPU-bound ≈ **${n0(e.cpuBoundOrdersPerHour)} orders/h** on this machine; achieved ${n0(e.achievedOrdersPerHour)} orders/h = ${pct(e.achievedOverLimit)} of that. Machine busy ${pct(e.machineBusyShare)} of its cores over the window (other tenants included); k6 itself used ${n0(e.k6CpuMs)} CPU-ms. Machine speed: one fraud inference (${n0(e.machineSpeed.iterations)} iterations) took ${n1(e.machineSpeed.fraudInferenceMs)} CPU-ms here (median of ${e.machineSpeed.runs}; ~30 ms on the machine the project was built on): compare CPU figures across machines by this ratio.`,
       '',
       md([
         ['process', 'CPU ms', 'CPU ms/order', 'peak RSS MB'],

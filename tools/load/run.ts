@@ -1,5 +1,6 @@
 // One load phase: check the stack, top up stock, sample CPU and memory, run k6 at the phase's arrival rate,
 // wait (bounded) until every order the phase sent is terminal, then reconcile from the order store and judge.
+import { measureMachineSpeed, type MachineSpeed } from './machine-speed.ts';
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -63,6 +64,8 @@ export interface Efficiency {
   readonly machineBusyShare: number;
   readonly idleStackCores: number;
   readonly k6CpuMs: number;
+  /** This machine's speed, measured just before the run (machine-speed.ts): compare machines by it. */
+  readonly machineSpeed: MachineSpeed;
 }
 
 export interface PhaseResult {
@@ -216,6 +219,8 @@ export async function runPhase(spec: PhaseSpec): Promise<PhaseResult> {
     const expected = ordersOf(spec.schedule.rate, spec.schedule.seconds, spec.schedule.stages);
     await ensureStock(spec.mix, expected, spec.log);
 
+    // Before the sampler: the calibration's own CPU is in the load tool, not the stack's idle.
+    const machineSpeed = measureMachineSpeed();
     const pids = await stackPids();
     const sampler = new Sampler(pids, 2000);
     // The stack's idle CPU, just before the run: subtracted for the net CPU per order.
@@ -319,6 +324,7 @@ export async function runPhase(spec: PhaseSpec): Promise<PhaseResult> {
       machineBusyShare: usage.machineBusyMs / (windowSeconds * 1000 * cores),
       idleStackCores: idleCoresStack,
       k6CpuMs: usage.processes.find((p) => p.name === 'k6 (load generator)')?.cpuMs ?? 0,
+      machineSpeed,
     };
 
     return {

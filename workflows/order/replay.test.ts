@@ -9,6 +9,7 @@ import { temporal } from '@temporalio/proto';
 import { createRegistry, createWorkflowMetrics } from '../../observability/metrics/definitions.ts';
 import { orderMetricsSinks } from '../workers/workflow-metrics.ts';
 import { temporalTracingPlugin } from '../../observability/tracing/temporal.ts';
+import { workflowStackTracesHook } from '../workers/workflow-stack-traces.ts';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
@@ -38,6 +39,7 @@ describe('ProcessOrderWorkflow replay', () => {
         workflowsPath: join(import.meta.dirname, '..', 'index.ts'),
         sinks: orderMetricsSinks(metrics),
         plugins: [temporalTracingPlugin()], // as the order-worker runs
+        bundlerOptions: { webpackConfigHook: workflowStackTracesHook(false) }, // its default: traces off
       },
       histories,
     )) {

@@ -43,6 +43,8 @@ function loadBase(service: string) {
     /** Empty means api.stripe.com; locally the payment-gateway behind its Toxiproxy listener. */
     STRIPE_API_BASE: z.string().default(`http://127.0.0.1:${downstream.payment.proxyPort}`),
     MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(50),
+    /** Stack traces in workflow code: off saves CPU per order (workflow-stack-traces.ts says what is lost). */
+    WORKFLOW_STACK_TRACES: z.enum(['on', 'off']).default('off'),
   });
 }
 

@@ -30,6 +30,7 @@ await runWorker({
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: TASK_QUEUES.orders,
   workflowsPath,
+  workflowStackTraces: config.WORKFLOW_STACK_TRACES === 'on',
   maxConcurrentActivityTaskExecutions: config.MAX_CONCURRENT_ACTIVITIES,
   metrics: {
     job: 'order-worker',

@@ -22,6 +22,7 @@ import {
   temporalTracingPlugin,
 } from '../../observability/tracing/temporal.ts';
 import { jsonWorkerLogger } from '../../observability/tracing/worker-logger.ts';
+import { workflowStackTracesHook } from './workflow-stack-traces.ts';
 import { explainTemporalConnectFailure, type TemporalConnectionOptions } from '../../platform/temporal.ts';
 
 export interface WorkerMetricsOptions {
@@ -41,6 +42,8 @@ export async function runWorker(options: {
   readonly taskQueue: string;
   readonly activities: object;
   readonly workflowsPath?: string;
+  /** Stack traces in workflow code (workflow-stack-traces.ts); only a worker with workflows uses it. */
+  readonly workflowStackTraces?: boolean;
   readonly maxConcurrentActivityTaskExecutions?: number;
   readonly metrics: WorkerMetricsOptions;
   readonly sinks?: InjectedSinks<Sinks>;
@@ -88,6 +91,7 @@ export async function runWorker(options: {
   const connection = await NativeConnection.connect(options.connection).catch(async (err: unknown) => {
     throw await explainTemporalConnectFailure(err, options.connection);
   });
+  const stackTracesHook = workflowStackTracesHook(options.workflowStackTraces ?? true);
   const workerOptions: WorkerOptions = {
     connection,
     namespace: options.namespace,
@@ -104,6 +108,9 @@ export async function runWorker(options: {
     plugins: [temporalTracingPlugin()],
     ...(options.sinks ? { sinks: options.sinks } : {}),
     ...(options.workflowsPath ? { workflowsPath: options.workflowsPath } : {}),
+    ...(options.workflowsPath && stackTracesHook
+      ? { bundlerOptions: { webpackConfigHook: stackTracesHook } }
+      : {}),
   };
   const worker = await Worker.create(workerOptions);
   try {
