@@ -216,8 +216,14 @@ function markdown(r: RunReport, dir: string): string {
       `Efficiency: ${n1(e.netCpuMsPerOrder)} CPU-ms per order net of the stack's idle ${e.idleStackCores.toFixed(2)} cores (${n1(e.cpuMsPerOrder)} gross) → CPU-bound ≈ **${n0(e.cpuBoundOrdersPerHour)} orders/h** on this machine; achieved ${n0(e.achievedOrdersPerHour)} orders/h = ${pct(e.achievedOverLimit)} of that. Machine busy ${pct(e.machineBusyShare)} of its cores over the window (other tenants included); k6 itself used ${n0(e.k6CpuMs)} CPU-ms. Machine speed: one fraud inference (${n0(e.machineSpeed.iterations)} iterations) took ${n1(e.machineSpeed.fraudInferenceMs)} CPU-ms here (median of ${e.machineSpeed.runs}; ~30 ms on the machine the project was built on): compare CPU figures across machines by this ratio.`,
       '',
       md([
-        ['process', 'CPU ms', 'CPU ms/order', 'peak RSS MB'],
-        ...e.processes.map((x) => [x.name, n0(x.cpuMs), n1(x.cpuMsPerOrder), n0(x.peakRssMb)]),
+        ['process', 'CPU ms', 'CPU ms/order', 'idle before the run (% of a core)', 'peak RSS MB'],
+        ...e.processes.map((x) => [
+          x.name,
+          n0(x.cpuMs),
+          n1(x.cpuMsPerOrder),
+          (x.idleCores * 100).toFixed(1),
+          n0(x.peakRssMb),
+        ]),
       ]),
       '',
       `Prometheus: k6 iterations ${p.prometheus.k6Iterations ?? '–'}, dropped ${p.prometheus.k6DroppedIterations ?? '–'}, k6 submit p99 ${ms(p.prometheus.k6SubmitP99Ms)}; ADR counter over the window (stack-wide) ${JSON.stringify(p.prometheus.workflowStatus)}; workflow duration p99 ${ms(p.prometheus.workflowDurationP99Ms)}${p.prometheus.error ? ` (error: ${p.prometheus.error})` : ''}.`,

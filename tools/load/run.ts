@@ -54,7 +54,8 @@ export interface Efficiency {
   readonly cpuMsPerOrder: number;
   /** The same, net of the stack's idle CPU (measured just before the run). */
   readonly netCpuMsPerOrder: number;
-  readonly processes: (ProcessUsage & { cpuMsPerOrder: number })[];
+  /** Each process's CPU over the window per order sent, and its idle share of a core just before the run. */
+  readonly processes: (ProcessUsage & { cpuMsPerOrder: number; idleCores: number })[];
   /** cores × 3,600,000 ms/h ÷ net CPU-ms per order: the orders/h this machine's CPU bounds the stack to. */
   readonly cpuBoundOrdersPerHour: number;
   /** Orders/h that reached a terminal status during the sending window's length. */
@@ -317,7 +318,11 @@ export async function runPhase(spec: PhaseSpec): Promise<PhaseResult> {
     const efficiency: Efficiency = {
       cpuMsPerOrder: perOrder(stackCpuMs),
       netCpuMsPerOrder: perOrder(netCpuMs),
-      processes: stackProcesses.map((p) => ({ ...p, cpuMsPerOrder: perOrder(p.cpuMs) })),
+      processes: stackProcesses.map((p) => ({
+        ...p,
+        cpuMsPerOrder: perOrder(p.cpuMs),
+        idleCores: (idle.processes.find((i) => i.name === p.name)?.cpuMs ?? 0) / 1000 / idleSeconds,
+      })),
       cpuBoundOrdersPerHour: cpuBound,
       achievedOrdersPerHour: achieved,
       achievedOverLimit: cpuBound > 0 ? achieved / cpuBound : 0,
