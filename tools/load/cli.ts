@@ -31,13 +31,13 @@ import type { VerdictStatus } from './verdict.ts';
 
 const USAGE = `usage: npm run load -- <profile> [--rate N/h] [--duration D] [--mix realistic|happy] [--compare-tracing] [--run-id X]
 profiles: ${profileNames.join(', ')}
-  --rate N/h          orders per hour (15000, 15000/h, 15k/h, 4/s); breakpoint: the first step's rate
+  --rate N/h          orders per hour (15000, 15000/h, 15k/h, 4/s); breakpoint: the first step's (default 5000/h)
   --duration D        90s, 5m, 1m30s; breakpoint: each step's length
   --mix M             realistic (default: declines, review, undeliverable) or happy (only orders that complete)
   --compare-tracing   run the profile with tracing on, then with the OTel SDK off (restarts the app processes)
   --run-id X          the run id (default load-<profile>-<time>); prefixes every Idempotency-Key
   --drain D           how long to wait after the last order for every order to end (default: the profile's)
-  --step-rate N/h     breakpoint: rate added per step (default 5000/h)
+  --step-rate N/h     breakpoint: rate added per step (default 2500/h)
   --max-rate N/h      breakpoint: highest step (default 40000/h)
   --no-cost           skip counting Temporal actions from the run's histories`;
 

@@ -32,7 +32,9 @@ describe('load profiles', () => {
       acceptP99Ms: 200,
       acceptToTerminalP99Ms: 2000,
     });
-    expect(breakpointRates(profiles.breakpoint)).toEqual([15000, 20000, 25000, 30000, 35000, 40000]);
+    expect(breakpointRates(profiles.breakpoint)).toEqual([
+      5000, 7500, 10000, 12500, 15000, 17500, 20000, 22500, 25000, 27500, 30000, 32500, 35000, 37500, 40000,
+    ]);
   });
 
   it('when the spike is shortened or scaled, then its stages keep their shape', () => {

@@ -103,9 +103,11 @@ export const profiles: Readonly<Record<ProfileName, Profile>> = {
   breakpoint: {
     name: 'breakpoint',
     description: 'steps of rising rate, each judged on its own, until one misses the SLO',
-    rate: 15000,
+    // From a third of the ADR's target, so a machine that cannot hold 15,000/h still gets a number (a
+    // breakpoint that fails its first step only says "below the first step").
+    rate: 5000,
     seconds: 120,
-    breakpoint: { stepRate: 5000, maxRate: 40000, maxSteps: 6 },
+    breakpoint: { stepRate: 2500, maxRate: 40000, maxSteps: 15 },
     thresholds: ADR,
     drainSeconds: 60,
   },
