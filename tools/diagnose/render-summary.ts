@@ -15,7 +15,13 @@ export function renderSummary(s: Summary): string {
     `ORDERS THAT ENDED BADLY in the last ${s.window} (since ${s.since.replace('T', ' ')}): ${ended}${context}`,
   );
   if (s.truncated) out.push(`  only the newest ${s.examined} were read; narrow the window for the rest`);
-  if (ended === 0) out.push('  none: every order in the window completed or is still running');
+  if (s.retrying > 0)
+    out.push(
+      `ORDERS RETRYING A FAILED STEP NOW: ${s.retrying} (outcome "retrying" below: not ended, the fault is live)`,
+    );
+  if (s.retryingError) out.push(`  retrying orders not checked: ${s.retryingError}`);
+  if (ended === 0 && s.retrying === 0)
+    out.push('  none: every order in the window completed or is still running');
 
   if (s.groups.length > 0) {
     out.push(
@@ -32,7 +38,7 @@ export function renderSummary(s: Summary): string {
         .filter(Boolean)
         .join(', ');
       out.push(
-        `  ${String(g.count).padStart(5)}  ${g.outcome.padEnd(19)} ${g.step.padEnd(17)} ${g.cause.padEnd(24)} ${g.category.padEnd(23)} ${downstream}`,
+        `  ${String(g.count).padStart(5)}  ${outcomeLabel(g).padEnd(19)} ${g.step.padEnd(17)} ${g.cause.padEnd(24)} ${g.category.padEnd(23)} ${downstream}`,
       );
       out.push(
         `${' '.repeat(9)}newest ${g.latestOrderId} at ${g.latestAt.slice(11, 19)}: ${truncate(g.sampleMessage, 90)}`,
@@ -58,6 +64,9 @@ export function renderSummary(s: Summary): string {
   out.push('', `summarized in ${duration(s.tookMs)}`);
   return out.join('\n') + '\n';
 }
+
+const outcomeLabel = (g: Summary['groups'][number]): string =>
+  g.outcome === 'running' ? `retrying (try ${g.attempts ?? '?'})` : g.outcome;
 
 const truncate = (text: string, max: number): string =>
   text.length > max ? `${text.slice(0, max - 1)}…` : text;

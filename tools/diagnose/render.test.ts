@@ -146,4 +146,65 @@ describe('--since summary', () => {
     );
     expect(text).toContain(`npm run diagnose -- ${newestDecline.orderId}`);
   });
+
+  it('when orders are retrying a failed step, then they are a group of their own before any order has ended', () => {
+    const shippingDown = {
+      type: 'DownstreamUnavailable',
+      message: 'shipping-service answered 503 SERVICE_UNAVAILABLE: injected fault',
+      nonRetryable: false,
+      service: 'shipping-service',
+      status: 503,
+      injectedFault: true,
+    };
+    const s = assembleSummary({
+      timelines: [],
+      retrying: [
+        { orderId: 'ord_a', pending: { step: 'CreateShipment', attempt: 3, lastFailure: shippingDown } },
+        { orderId: 'ord_b', pending: { step: 'CreateShipment', attempt: 5, lastFailure: shippingDown } },
+      ],
+      unreadable: [],
+      truncated: false,
+      proxies: withToxic,
+      endpoints: localEndpoints,
+      since: new Date('2026-11-25T02:45:00Z'),
+      window: '1m',
+      now: new Date('2026-11-25T02:46:00Z'),
+      tookMs: 100,
+    });
+    expect(s.retrying).toBe(2);
+    expect(s.groups).toEqual([
+      expect.objectContaining({
+        outcome: 'running',
+        step: 'CreateShipment',
+        cause: 'DownstreamUnavailable',
+        service: 'shipping-service',
+        status: 503,
+        injectedFault: true,
+        count: 2,
+        attempts: 5,
+        latestOrderId: 'ord_b',
+      }),
+    ]);
+    const text = renderSummary(s);
+    expect(text).toContain('ORDERS RETRYING A FAILED STEP NOW: 2');
+    expect(text).toMatch(/ {4}2 {2}retrying \(try 5\) +CreateShipment +DownstreamUnavailable /);
+    expect(text).not.toContain('none: every order');
+  });
+
+  it('when no order ended badly and none is retrying, then the summary says so', () => {
+    const s = assembleSummary({
+      timelines: [],
+      retrying: [],
+      unreadable: [],
+      truncated: false,
+      proxies: withToxic,
+      endpoints: localEndpoints,
+      since: new Date('2026-11-25T02:45:00Z'),
+      window: '1m',
+      now: new Date('2026-11-25T02:46:00Z'),
+      tookMs: 100,
+    });
+    expect(s.groups).toEqual([]);
+    expect(renderSummary(s)).toContain('none: every order in the window completed or is still running');
+  });
 });

@@ -5,13 +5,22 @@ import pMap from 'p-map';
 import type { Client } from '@temporalio/client';
 import type { Endpoints } from './endpoints.ts';
 import { usageError } from './errors.ts';
-import { endedBadlyQuery, fetchOrderHistory, orderCounts, ordersEndedBadlySince } from './temporal.ts';
+import {
+  endedBadlyQuery,
+  fetchOrderHistory,
+  orderCounts,
+  ordersEndedBadlySince,
+  ordersStalledSince,
+  pendingSteps,
+  type PendingStep,
+} from './temporal.ts';
 import { buildTimeline, type OrderOutcome, type OrderTimeline } from './timeline.ts';
 import { isFaulty, readProxies, type ProxiesLookup, type ProxyState } from './toxiproxy.ts';
 import { failureCategory, type VerdictCategory } from './verdict.ts';
 import { STEP_SERVICES } from './step-services.ts';
 
 export interface SummaryGroup {
+  /** `running`: orders still retrying the step now (from their pending activities), not ended. */
   readonly outcome: OrderOutcome;
   readonly step: string;
   readonly cause: string;
@@ -26,6 +35,14 @@ export interface SummaryGroup {
   readonly sampleMessage: string;
   /** The service's proxy has toxics or is disabled right now. */
   readonly proxyFaultNow?: string;
+  /** Running groups: the highest attempt among their orders. */
+  readonly attempts?: number;
+}
+
+/** A running order whose current step has failed at least once and is being retried. */
+export interface RetryingOrder {
+  readonly orderId: string;
+  readonly pending: PendingStep;
 }
 
 export interface Summary {
@@ -36,6 +53,9 @@ export interface Summary {
   readonly window: string;
   /** Orders that ended badly in the window and were read. */
   readonly examined: number;
+  /** Running orders retrying a failed step now (their groups have outcome `running`). */
+  readonly retrying: number;
+  readonly retryingError?: string;
   /** More orders matched than `limit`: the groups cover the newest ones. */
   readonly truncated: boolean;
   readonly unreadable: readonly { readonly orderId: string; readonly reason: string }[];
@@ -62,6 +82,10 @@ export function parseSince(text: string, now: Date): Date {
 }
 
 const HISTORY_CONCURRENCY = 16;
+/** An order in the same status this long may be retrying; younger ones are only in their first attempt. */
+export const STALLED_AFTER_MS = 5_000;
+/** Running orders described at most per summary (one DescribeWorkflowExecution each: server-side only). */
+const MAX_STALLED = 100;
 
 export async function summarizeSince(
   client: Client,
@@ -73,6 +97,12 @@ export async function summarizeSince(
   const started = Date.now();
   const proxies = readProxies(endpoints);
   const counts = orderCounts(client, since).catch(() => undefined); // a nicety: never fail the summary for it
+  // While a fault lasts, orders retry before any ends badly: those are the first evidence of it.
+  let retryingError: string | undefined;
+  const retrying = retryingOrders(client, new Date(Date.now() - STALLED_AFTER_MS)).catch((err: unknown) => {
+    retryingError = err instanceof Error ? err.message : String(err); // said in the summary, never fatal
+    return [] as RetryingOrder[];
+  });
   const { orders, truncated } = await ordersEndedBadlySince(client, since, limit);
   const timelines: OrderTimeline[] = [];
   const unreadable: { orderId: string; reason: string }[] = [];
@@ -93,6 +123,8 @@ export async function summarizeSince(
   );
   return assembleSummary({
     timelines,
+    retrying: await retrying,
+    ...(retryingError ? { retryingError } : {}),
     unreadable,
     truncated,
     counts: await counts,
@@ -105,8 +137,26 @@ export async function summarizeSince(
   });
 }
 
+async function retryingOrders(client: Client, stalledBefore: Date): Promise<RetryingOrder[]> {
+  const ids = await ordersStalledSince(client, stalledBefore, MAX_STALLED);
+  const found: RetryingOrder[] = [];
+  await pMap(
+    ids,
+    async (orderId) => {
+      const steps = await pendingSteps(client, orderId).catch(() => [] as PendingStep[]);
+      for (const pending of steps)
+        if (pending.attempt > 1 && pending.lastFailure) found.push({ orderId, pending });
+    },
+    { concurrency: HISTORY_CONCURRENCY },
+  );
+  return found;
+}
+
 export interface SummaryInput {
   readonly timelines: readonly OrderTimeline[];
+  readonly retrying?: readonly RetryingOrder[];
+  /** Why the retrying orders could not be listed, if they could not. */
+  readonly retryingError?: string;
   readonly unreadable: readonly { orderId: string; reason: string }[];
   readonly truncated: boolean;
   readonly counts?: { readonly completed: number; readonly running: number };
@@ -149,6 +199,34 @@ export function assembleSummary(input: SummaryInput): Summary {
         : {}),
     });
   }
+  for (const r of input.retrying ?? []) {
+    const cause = r.pending.lastFailure;
+    const proxy = faultyProxyOnPath(input.proxies, r.pending.step, cause?.service);
+    const group = {
+      outcome: 'running' as const,
+      step: r.pending.step,
+      cause: cause?.type ?? 'unknown',
+      category: failureCategory({ cause, faultyProxies: proxy ? [proxy] : [] }),
+      ...(cause?.service ? { service: cause.service } : {}),
+      ...(cause?.status !== undefined ? { status: cause.status } : {}),
+      injectedFault: cause?.injectedFault === true,
+    };
+    const key = JSON.stringify(group);
+    const seen = groups.get(key);
+    const attempts = Math.max(seen?.attempts ?? 0, r.pending.attempt);
+    const newest = !seen || r.pending.attempt >= (seen.attempts ?? 0);
+    groups.set(key, {
+      ...group,
+      count: (seen?.count ?? 0) + 1,
+      latestOrderId: newest ? r.orderId : seen.latestOrderId,
+      latestAt: input.now.toISOString(),
+      sampleMessage: newest ? (cause?.message ?? '') : seen.sampleMessage,
+      ...(proxy && group.category === 'network-fault'
+        ? { proxyFaultNow: proxy.enabled ? `toxics on proxy ${proxy.name}` : `proxy ${proxy.name} disabled` }
+        : {}),
+      attempts,
+    });
+  }
   const query = endedBadlyQuery(input.since);
   return {
     schemaVersion: 1,
@@ -157,6 +235,8 @@ export function assembleSummary(input: SummaryInput): Summary {
     since: input.since.toISOString(),
     window: input.window,
     examined: input.timelines.length,
+    retrying: input.retrying?.length ?? 0,
+    ...(input.retryingError ? { retryingError: input.retryingError } : {}),
     truncated: input.truncated,
     unreadable: input.unreadable,
     ...(input.counts ?? {}),

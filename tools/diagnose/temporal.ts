@@ -2,7 +2,11 @@
 // the orders that ended badly in a time window. The workflow id is the order id. Every call is bounded.
 import { Client, Connection, isGrpcServiceError, type WorkflowExecutionInfo } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
-import { WORKFLOW_TYPE } from '../../contracts/order/definitions.ts';
+import {
+  orderStatusAttribute,
+  orderStatusSinceAttribute,
+  WORKFLOW_TYPE,
+} from '../../contracts/order/definitions.ts';
 import { CALL_TIMEOUT_MS, type Endpoints } from './endpoints.ts';
 import { explainTemporalConnectError, explainTemporalConnectFailure } from '../../platform/temporal.ts';
 import { DiagnoseError, EXIT } from './errors.ts';
@@ -85,6 +89,26 @@ export async function pendingSteps(client: Client, orderId: string): Promise<Pen
 export const endedBadlyQuery = (since: Date): string =>
   `WorkflowType = '${WORKFLOW_TYPE}' AND CloseTime > '${since.toISOString()}' ` +
   `AND ExecutionStatus IN ('Failed', 'Canceled', 'Terminated', 'TimedOut')`;
+
+/**
+ * Running orders that have been in their status since before `before`, other than those waiting for a
+ * reviewer: the ones that may be retrying a step. Listed by the status search attributes (one visibility
+ * read, no worker involved); those without the attributes (started before the patch) are not listed.
+ */
+export const stalledQuery = (before: Date): string =>
+  `WorkflowType = '${WORKFLOW_TYPE}' AND ExecutionStatus = 'Running' ` +
+  `AND ${orderStatusAttribute.name} != 'awaiting_review' AND ${orderStatusSinceAttribute.name} < '${before.toISOString()}'`;
+
+export async function ordersStalledSince(client: Client, before: Date, limit: number): Promise<string[]> {
+  return bounded(client, async () => {
+    const ids: string[] = [];
+    for await (const wf of client.workflow.list({ query: stalledQuery(before) })) {
+      if (ids.length >= limit) break;
+      ids.push(wf.workflowId);
+    }
+    return ids;
+  });
+}
 
 /** Orders that closed without completing since `since`, newest first, at most `limit`. */
 export async function ordersEndedBadlySince(
