@@ -6,6 +6,7 @@ import { openJournal } from '../drill/journal.ts';
 import { restorationProblems } from '../drill/verify.ts';
 import { parseArgs, USAGE } from './args.ts';
 import { writeChaosReport, verdictTable } from './report.ts';
+import { outageLeftovers, undoOutages } from './outages.ts';
 import { chaosJournalPath } from './rollback.ts';
 import { runExperiment } from './run.ts';
 import { experimentFor, experiments } from './scenarios.ts';
@@ -24,10 +25,13 @@ async function main(argv: readonly string[]): Promise<number> {
         console.log(`${e.name.padEnd(32)} ${e.title}\n${' '.repeat(33)}${e.story}\n`);
       return EXIT.pass;
     case 'cleanup': {
+      const outages = await undoOutages(console.log);
       const report = await cleanupEverything(openJournal(chaosJournalPath), console.log);
-      const left = await restorationProblems(chaosJournalPath);
+      const left = [...(await restorationProblems(chaosJournalPath)), ...(await outageLeftovers())];
       for (const problem of left) console.log(`[cleanup] still not normal: ${problem}`);
-      return report.failed.length === 0 && left.length === 0 ? EXIT.pass : EXIT.cleanupIncomplete;
+      return report.failed.length === 0 && outages.failed.length === 0 && left.length === 0
+        ? EXIT.pass
+        : EXIT.cleanupIncomplete;
     }
     case 'run': {
       // Ctrl-C or SIGTERM ends the experiment early, never its rollbacks.

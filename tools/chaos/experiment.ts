@@ -5,6 +5,7 @@
 // the verdict expects of the orders. Data only: run.ts executes it, verdict.ts judges it.
 import type { Injection } from '../drill/injections.ts';
 import type { MixName } from '../load/mix.ts';
+import type { Outage } from './outages.ts';
 
 export type Phase = 'before' | 'during' | 'after';
 
@@ -49,9 +50,13 @@ export interface Experiment {
   readonly method: {
     /** Seconds after the load starts. */
     readonly startAfterSeconds: number;
-    /** How long the faults stay; then the rollbacks run. */
+    /**
+     * How long the faults stay; then the rollbacks run. For a killed process (supervisord restarts it at
+     * once) the window in which the orders accepted are judged.
+     */
     readonly durationSeconds: number;
-    readonly injections: readonly Injection[];
+    /** The drill's injections, and outages (outages.ts): a proxy disabled, a process stopped or killed. */
+    readonly injections: readonly (Injection | Outage)[];
   };
   readonly expect: Expectation;
   /** The alert that should fire (compressed rule timings, like the drill); absent: none is expected. */

@@ -17,6 +17,7 @@ import { runPhase, stackProblem, type PhaseResult } from '../load/run.ts';
 import { armDetection, watchDiagnosis, watchFiring } from './detect.ts';
 import type { Experiment, Phase, PromProbe } from './experiment.ts';
 import { experimentOrders } from './orders.ts';
+import { describeOutage, isOutage, makeOutage, outageLeftovers, undoOutages } from './outages.ts';
 import { runPromProbe, settleProbe } from './probes.ts';
 import { chaosJournalPath, rollbackInjections } from './rollback.ts';
 import { judgeExperiment, type ChaosOrder, type ChaosVerdict, type ProbeResult } from './verdict.ts';
@@ -108,9 +109,14 @@ export async function runExperiment(e: Experiment, options: RunOptions = {}): Pr
   const startAfter = Math.min(e.method.startAfterSeconds, Math.max(5, seconds - faultSeconds - 5));
 
   await recoverLeftovers(journal, log);
+  const left = await undoOutages(log);
+  if (left.failed.length > 0)
+    throw new Error(`could not undo the previous outage: ${left.failed.join('; ')}`);
   const problem = await stackProblem();
   if (problem) throw new Error(`STACK_NOT_READY: ${problem}`);
-  const clash = await conflicts(e.method.injections);
+  const notNormal = await outageLeftovers();
+  if (notNormal.length > 0) throw new Error(`STACK_NOT_NORMAL: ${notNormal.join('; ')}`);
+  const clash = await conflicts(e.method.injections.filter((i) => !isOutage(i)));
   if (clash.length > 0) throw new Error(`STACK_NOT_NORMAL: ${clash.join('; ')}`);
   journal.begin(runId, e.name);
   log(`[chaos] ${runId}: ${e.title}`);
@@ -159,8 +165,11 @@ export async function runExperiment(e: Experiment, options: RunOptions = {}): Pr
     const startMs = Date.now();
     fault = { startMs, endMs: startMs + faultSeconds * 1000 };
     for (const injection of e.method.injections) {
-      await inject(injection, journal);
-      log(`[chaos] injected: ${describeInjection(injection)}`);
+      if (isOutage(injection)) await makeOutage(injection);
+      else await inject(injection, journal);
+      log(
+        `[chaos] injected: ${isOutage(injection) ? describeOutage(injection) : describeInjection(injection)}`,
+      );
     }
     const watchUntil = (): number => (fault?.endMs ?? Date.now()) + WATCH_AFTER_FAULT_MS;
     const detecting = e.detect ? watchFiring(e.detect.alert, watchUntil, stopWatching.signal) : undefined;
@@ -172,9 +181,10 @@ export async function runExperiment(e: Experiment, options: RunOptions = {}): Pr
     await delay(faultSeconds * 1000, undefined, { signal });
     stopDuring.abort();
     fault = { startMs, endMs: Date.now() };
-    const r = await rollbackInjections(journal, log);
-    rollback.undone.push(...r.undone);
-    rollback.failed.push(...r.failed);
+    for (const r of [await undoOutages(log), await rollbackInjections(journal, log)]) {
+      rollback.undone.push(...r.undone);
+      rollback.failed.push(...r.failed);
+    }
     probes.push(...(await during));
 
     phase = await running;
@@ -192,11 +202,13 @@ export async function runExperiment(e: Experiment, options: RunOptions = {}): Pr
     log(`[chaos] ${error}`);
   } finally {
     stopWatching.abort();
-    const rest = await undoJournal(journal, log);
-    rollback.undone.push(...rest.undone);
-    rollback.failed.push(...rest.failed);
+    for (const rest of [await undoOutages(log), await undoJournal(journal, log)]) {
+      rollback.undone.push(...rest.undone);
+      rollback.failed.push(...rest.failed);
+    }
   }
   rollback.leftovers.push(...(await restorationProblems(chaosJournalPath)));
+  rollback.leftovers.push(...(await outageLeftovers().catch((err: Error) => [err.message])));
 
   let orders: ChaosOrder[] = [];
   if (phase && !signal?.aborted) {

@@ -1,6 +1,7 @@
 // The chaos experiments, as data (experiment.ts). Each names its fault, its background load (the load
 // tool's `normal` rate by default: the 2-core machine is shared; `--rate 8000/h` gives the issue's peak), what
 // the verdict expects, the alert that should fire and what `diagnose --since` should name.
+import { downstream } from '../../platform/downstream.ts';
 import { profiles } from '../load/profiles.ts';
 import type { Experiment, Probe } from './experiment.ts';
 
@@ -118,6 +119,122 @@ export const experiments: readonly Experiment[] = [
     },
     expect: { kind: 'absorbed', maxTechnicalFailureRate: 0.01 },
     diagnose: { service: 'inventory-service' },
+    drainSeconds: 180,
+  },
+  {
+    name: 'payment-blackout',
+    title: 'Payment gateway blackout: 60 s fully down at peak',
+    story:
+      'The payment gateway is unreachable for 60 s (its Toxiproxy proxy disabled: every connection refused) ' +
+      'under the peak rate (8,000/h). The outage is inside ProcessPayment’s 5-minute retry budget ' +
+      '(docs/payment-retries.md): orders wait in ProcessPayment and complete once it is back, every attempt ' +
+      'under the same idempotency keys, so nobody is charged twice.',
+    tags: ['payments', 'outage', 'retries', 'idempotency'],
+    load: { ...load, ratePerHour: profiles.peak.rate },
+    steadyStateHypothesis: {
+      title: 'orders complete after the outage, no double charge',
+      probes: [...common, absorbedDuring],
+    },
+    method: {
+      startAfterSeconds: 30,
+      durationSeconds: 60,
+      injections: [{ kind: 'proxy-disabled', proxy: downstream.payment.name }],
+    },
+    expect: { kind: 'absorbed', maxTechnicalFailureRate: 0.01 },
+    diagnose: { service: downstream.payment.name },
+    drainSeconds: 240,
+  },
+  {
+    name: 'kafka-down',
+    title: 'Kafka down for 60 s under load, then restarted',
+    story:
+      'The Kafka broker is stopped (supervisorctl stop) for 60 s under load and started again. FinalizeOrder ' +
+      'cannot publish: it retries until the broker is back, so orders wait in finalizing and complete after; ' +
+      'consumers reconnect. No event is lost and each completed or failed order’s event is applied exactly ' +
+      'once by each consumer after recovery (the reconciliation’s event check).',
+    tags: ['kafka', 'outage', 'events', 'exactly-once'],
+    load,
+    steadyStateHypothesis: {
+      title: 'orders complete after the outage, every event applied once',
+      probes: [...common, absorbedDuring],
+    },
+    method: {
+      startAfterSeconds: 30,
+      durationSeconds: 60,
+      injections: [{ kind: 'program-stopped', program: 'kafka' }],
+    },
+    expect: { kind: 'absorbed', maxTechnicalFailureRate: 0.01 },
+    drainSeconds: 240,
+  },
+  {
+    name: 'order-worker-killed',
+    title: 'order-worker killed (SIGKILL) mid-saga',
+    story:
+      'The order-worker (workflow and light activities) is killed with SIGKILL under load; supervisord ' +
+      'restarts it. Its workflow tasks time out and are picked up again from history, its activities time out ' +
+      'and are retried: orders accepted in the next 60 s complete, the saga keeps its invariants.',
+    tags: ['crash', 'worker', 'temporal'],
+    load,
+    steadyStateHypothesis: {
+      title: 'orders complete after the crash, the saga keeps its invariants',
+      probes: [...common, absorbedDuring],
+    },
+    method: {
+      startAfterSeconds: 30,
+      durationSeconds: 60,
+      injections: [{ kind: 'program-killed', program: 'order-worker' }],
+    },
+    expect: { kind: 'absorbed', maxTechnicalFailureRate: 0.01 },
+    drainSeconds: 180,
+  },
+  {
+    name: 'payment-worker-killed',
+    title: 'payment-worker killed (SIGKILL) mid-payment',
+    story:
+      'The payment gateway answers 2 s late (a Toxiproxy latency toxic, as test/chaos/worker-crash.test.ts) so ' +
+      'payments are in flight, and 5 s later the payment-worker is killed with SIGKILL; supervisord restarts ' +
+      'it. The lost ProcessPayment attempts time out (30 s start-to-close) and are retried on the restarted ' +
+      'worker with the same idempotency keys: orders complete, nobody is charged twice.',
+    tags: ['crash', 'worker', 'payments', 'idempotency'],
+    load,
+    steadyStateHypothesis: {
+      title: 'orders complete after the crash, no double charge',
+      probes: [...common, absorbedDuring],
+    },
+    method: {
+      startAfterSeconds: 30,
+      durationSeconds: 60,
+      injections: [
+        {
+          kind: 'toxic',
+          service: 'payment',
+          toxic: { type: 'latency', stream: 'downstream', attributes: { latency: 2000 } },
+        },
+        { kind: 'program-killed', program: 'payment-worker', afterSeconds: 5 },
+      ],
+    },
+    expect: { kind: 'absorbed', maxTechnicalFailureRate: 0.01 },
+    drainSeconds: 180,
+  },
+  {
+    name: 'temporal-restart',
+    title: 'Temporal dev server restarted under load',
+    story:
+      'The Temporal dev server is restarted (SIGTERM, started again on its SQLite file) under load. Workflow ' +
+      'state lives in Temporal’s history, so running orders resume where they were once it is back; workers ' +
+      'and order-api reconnect. Orders accepted in the 60 s from the restart must complete.',
+    tags: ['temporal', 'restart', 'durability'],
+    load,
+    steadyStateHypothesis: {
+      title: 'orders resume and complete after the restart',
+      probes: [...common, absorbedDuring],
+    },
+    method: {
+      startAfterSeconds: 30,
+      durationSeconds: 60,
+      injections: [{ kind: 'program-restarted', program: 'temporal' }],
+    },
+    expect: { kind: 'absorbed', maxTechnicalFailureRate: 0.01 },
     drainSeconds: 180,
   },
 ];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { judgeExperiment, type ChaosMeasurements, type ChaosOrder } from './verdict.ts';
 import type { Expectation } from './experiment.ts';
+import { experimentFor } from './scenarios.ts';
 
 const T0 = Date.parse('2026-12-02T12:00:00Z');
 const fault = { startMs: T0, endMs: T0 + 60_000 };
@@ -186,6 +187,43 @@ describe('judgeExperiment', () => {
       const slow = judgeExperiment(clean({ diagnose: { expected: 'x', namedAfterMs: 90_000 } }), absorbed);
       expect(slow.status).toBe('pass');
       expect(slow.checks.find((c) => c.name === 'time to diagnose (our goal)')?.ok).toBe(false);
+    });
+  });
+
+  describe('the outage experiments (blackout, Kafka down, killed workers, Temporal restart)', () => {
+    const outageExperiments = [
+      'payment-blackout',
+      'kafka-down',
+      'order-worker-killed',
+      'payment-worker-killed',
+      'temporal-restart',
+    ];
+
+    it.each(outageExperiments)(
+      'when %s left 2 of 100 orders failed in the window, a double charge or an event applied twice, then it fails',
+      (name) => {
+        const { expect: expectation } = experimentFor(name)!;
+        expect(judgeExperiment(clean({ orders: orders(100) }), expectation).status).toBe('pass');
+        const failed = orders(100).map((x, i) =>
+          i < 2 ? { ...x, outcome: 'failed' as const, status: 'failed' } : x,
+        );
+        expect(judgeExperiment(clean({ orders: failed }), expectation).status).toBe('fail');
+        for (const violation of ['double-charge', 'event-not-applied-once']) {
+          const broken = orders(100).map((x, i) => (i === 7 ? { ...x, violations: [violation] } : x));
+          expect(failing(judgeExperiment(clean({ orders: broken }), expectation))).toContain(
+            'saga invariants (no lost order, orphaned payment, double charge, …)',
+          );
+        }
+      },
+    );
+
+    it('when POST /orders answered 503 while Temporal restarted (2 of 100), then temporal-restart fails', () => {
+      const v = judgeExperiment(
+        clean({ orders: orders(98), notAccepted: [T0 + 1000, T0 + 2000] }),
+        experimentFor('temporal-restart')!.expect,
+      );
+      expect(v.inFault).toEqual({ sent: 100, technical: 2, rate: 0.02 });
+      expect(v.status).toBe('fail');
     });
   });
 });

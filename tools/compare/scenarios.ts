@@ -2,6 +2,7 @@
 // all (the baseline), or the fault of any chaos experiment (tools/chaos/scenarios.ts). The fault is on for the
 // whole sending window and the drain; it is the same for both pipelines because both call the same services
 // through the same Toxiproxy proxies.
+import { isOutage } from '../chaos/outages.ts';
 import { experiments } from '../chaos/scenarios.ts';
 import { describeInjection, type Injection } from '../drill/injections.ts';
 
@@ -30,7 +31,13 @@ export function compareScenarios(): CompareScenario[] {
   return [
     octoberIncident,
     baseline,
-    ...experiments.map((e) => ({ name: e.name, title: e.title, injections: e.method.injections })),
+    // An experiment's outages (a proxy disabled, a process stopped or killed) are not faults compare can hold.
+    ...experiments.flatMap((e) => {
+      const injections = e.method.injections.filter((i): i is Injection => !isOutage(i));
+      return injections.length === e.method.injections.length
+        ? [{ name: e.name, title: e.title, injections }]
+        : [];
+    }),
   ];
 }
 
