@@ -51,6 +51,11 @@ export const portSpecs = {
     default: 8095,
     doc: 'order-router: the canary router in front of both pipelines',
   },
+  orderShadow: {
+    env: 'ORDER_SHADOW_PORT',
+    default: 8096,
+    doc: 'order-shadow: the Temporal pipeline in shadow mode, decide-only (ADR-0047 phase 1)',
+  },
 } as const satisfies Record<string, PortSpec>;
 
 export type PortName = keyof typeof portSpecs;

@@ -12,6 +12,8 @@ import { type Probe } from './probes.ts';
 import { repoRoot, stateDir } from '../platform/paths.ts';
 import { consumers, lagExporter, readyUrl } from '../consumers/registry.ts';
 import { setupOrderEventsFromEnv } from '../events/setup.ts';
+import { SHADOW_NAMESPACE } from '../contracts/shadow.ts';
+import { ensureNamespace } from './cluster/namespace.ts';
 
 /** Order topics and schemas, once per start, before anything publishes or consumes (idempotent). */
 let orderEventsReady: Promise<void> | undefined;
@@ -124,6 +126,24 @@ export function appComponents(): Component[] {
       dependsOn: ['order-api'],
       probe: { kind: 'http', url: `http://${host}:${ports.orderRouter}/healthz` },
       endpoints: [{ label: 'canary router', url: `http://${host}:${ports.orderRouter}` }],
+    },
+    {
+      // Shadow mode (ADR-0047 phase 1): idle unless `npm run shadow -- on`; then its own workers, decide-only,
+      // in the namespace orderflow-shadow (registered here, with the order search attributes, on every start).
+      name: 'order-shadow',
+      ...node('order-shadow', 'services/order-shadow/main.ts', {
+        PORT: String(ports.orderShadow),
+        HOST: host,
+      }),
+      dependsOn: ['temporal', ...serviceNames],
+      prepare: async () =>
+        void (await ensureNamespace(
+          `${host}:${ports.temporal}`,
+          join(stateDir, 'logs', 'order-shadow-namespace.log'),
+          SHADOW_NAMESPACE,
+        )),
+      probe: { kind: 'http', url: `http://${host}:${ports.orderShadow}/healthz` },
+      endpoints: [{ label: 'shadow mode', url: `http://${host}:${ports.orderShadow}/shadow/report` }],
     },
     {
       name: 'order-worker',

@@ -87,10 +87,11 @@ const post = (app: ReturnType<typeof appWith>['app'], body: unknown, key?: strin
   });
 
 describe('POST /orders', () => {
-  it('when the checkout completes, then 201 with the order, and GET returns it completed', async () => {
+  it('when the checkout completes, then 202 with the completed order (order-api’s status), and GET returns it completed', async () => {
     const { app } = appWith(() => completed);
     const res = await post(app, valid, 'k-1');
-    expect(res.statusCode).toBe(201);
+    expect(res.statusCode).toBe(202);
+    expect(res.headers.location).toBe(`/orders/${res.json<OrderBody>().orderId}`);
     const body = res.json<OrderBody>();
     expect(body).toMatchObject({
       status: 'completed',
@@ -107,7 +108,7 @@ describe('POST /orders', () => {
     const s = appWith(() => completed);
     await post(s.app, valid, 'k-2');
     const again = await post(s.app, valid, 'k-2');
-    expect(again.statusCode).toBe(200);
+    expect(again.statusCode).toBe(202);
     expect(again.json()).toMatchObject({ duplicate: true, status: 'completed' });
     expect(s.checkouts()).toBe(1);
   });

@@ -1,6 +1,7 @@
 // legacy-order-service's HTTP routes: order-api's contract (the same request schema, Idempotency-Key,
 // error envelope and codes, `GET /orders/:id`), answered synchronously: POST /orders returns when the
-// checkout has ended, 201 completed, or an error naming the failure and whether the customer was charged.
+// checkout has ended, 202 with the order (completed) as order-api accepts, or an error naming the failure and
+// whether the customer was charged.
 import { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../platform/errors.ts';
@@ -93,15 +94,16 @@ export function buildApp(deps: {
     const submitted = await deps.orders.submit(request, key);
     const { order } = submitted;
     const links = { self: `/orders/${order.orderId}` };
-    if (submitted.duplicate) {
-      // Still running in another request: accepted, not finished (202); else the stored outcome (200).
+    // 202 like order-api, for a new order and a duplicate alike (a duplicate's status says where it is: still
+    // running in another request, or its stored outcome); the body already carries the finished order.
+    if (submitted.duplicate)
       return reply
-        .status(order.status === 'received' ? 202 : 200)
+        .status(202)
+        .header('location', links.self)
         .send({ ...present(order), duplicate: true, links });
-    }
     if (submitted.result.status === 'failed') throw failureError(order.orderId, submitted.result);
     return reply
-      .status(201)
+      .status(202)
       .header('location', links.self)
       .send({ ...present(order), duplicate: false, links });
   });

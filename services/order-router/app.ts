@@ -23,6 +23,21 @@ export interface RouterDeps {
   readonly registry?: MetricsRegistry;
   readonly upstreamTimeoutMs: number;
   readonly logLevel?: string;
+  /** Shadow mode (ADR-0047 phase 1): while on, each order the legacy pipeline took is mirrored to order-shadow. */
+  readonly shadow?: ShadowMirroring;
+}
+
+export interface ShadowMirroring {
+  readonly enabled: () => boolean;
+  /** Sends the order to order-shadow; resolves with its HTTP status. Never delays or changes the answer. */
+  readonly mirror: (orderId: string, request: unknown) => Promise<number>;
+}
+
+/** The order id in a legacy answer: the order (202) or the error's details (422, 502, 504). */
+function legacyOrderId(body: unknown): string | undefined {
+  const b = body as { orderId?: unknown; error?: { details?: { orderId?: unknown } } } | null;
+  const id = b?.orderId ?? b?.error?.details?.orderId;
+  return typeof id === 'string' ? id : undefined;
 }
 
 const orderId = z
@@ -80,6 +95,21 @@ export function buildRouterApp(deps: RouterDeps): FastifyInstance {
     const answered = (relayed.body as { orderId?: unknown } | null)?.orderId;
     if (relayed.status < 300 && typeof answered === 'string' && answered !== routingId)
       deps.routes.assign([answered], pipeline);
+    // A new order the legacy pipeline decided (not a duplicate): the Temporal pipeline decides it too, in shadow.
+    const mirrorId = pipeline === 'legacy' && !known ? legacyOrderId(relayed.body) : undefined;
+    if (mirrorId && deps.shadow?.enabled()) {
+      const shadow = deps.shadow;
+      void shadow.mirror(mirrorId, body).then(
+        (status) => {
+          deps.metrics.mirrored(status === 202 ? 'sent' : 'refused');
+          if (status !== 202) app.log.warn({ orderId: mirrorId, status }, 'order-shadow refused the mirror');
+        },
+        (err: unknown) => {
+          deps.metrics.mirrored('failed');
+          app.log.warn({ orderId: mirrorId, err }, 'order-shadow did not answer: order not mirrored');
+        },
+      );
+    }
     return relay(reply, pipeline, relayed);
   });
 

@@ -9,6 +9,8 @@ import { PIPELINES, type Pipeline } from './routing.ts';
 export interface RouterMetrics {
   routed(pipeline: Pipeline): void;
   upstream(pipeline: Pipeline, route: string, status: number, seconds: number): void;
+  /** A legacy order mirrored to order-shadow: sent (202), refused (another answer) or failed (no answer). */
+  mirrored(result: 'sent' | 'refused' | 'failed'): void;
 }
 
 const VERDICTS = ['start', 'wait', 'hold', 'advance', 'rollback', 'promote'] as const;
@@ -36,6 +38,13 @@ export function createRouterMetrics(
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
     registers: [registry],
   });
+  const mirrors = new Counter({
+    name: 'order_router_shadow_mirrors_total',
+    help: 'Legacy orders the router mirrored to order-shadow in shadow mode: sent, refused (not 202) or failed (no answer).',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  });
+  for (const r of ['sent', 'refused', 'failed']) mirrors.labels(r).inc(0);
   new Gauge({
     name: 'canary_traffic_percent',
     help: "The Temporal pipeline's percentage of new orders, as the router applies it (0: no canary or rolled back).",
@@ -82,6 +91,7 @@ export function createRouterMetrics(
   for (const p of PIPELINES) orders.labels(p).inc(0);
   return {
     routed: (pipeline) => orders.labels(pipeline).inc(),
+    mirrored: (result) => mirrors.labels(result).inc(),
     upstream(pipeline, route, status, seconds) {
       requests.labels(pipeline, route, String(status)).inc();
       duration.labels(pipeline, route).observe(seconds);

@@ -198,6 +198,47 @@ export function ordersOverview(): Dashboard {
         series: [{ expr: 'max(orderflow_review_queue_oldest_seconds)', legend: 'oldest' }],
       }),
     )
+    .withRow(new RowBuilder('Migration: shadow mode (ADR-0047 phase 1)'))
+    .withPanel(
+      timeseries({
+        title: 'Shadow comparisons per minute by result',
+        description:
+          'Orders the legacy pipeline took and the Temporal pipeline decided in shadow (order-shadow), by comparison result: match, mismatch (a field differs: see `npm run shadow -- report`), unverifiable (legacy failed at a step the shadow side only records), error (not comparable).',
+        unit: 'opm',
+        stack: true,
+        series: [
+          {
+            expr: 'sum by (result) (rate(orderflow_shadow_orders_total[$__rate_interval])) * 60',
+            legend: '{{result}}',
+          },
+        ],
+      }),
+    )
+    .withPanel(
+      stat({
+        title: 'Shadow mismatches by field',
+        description:
+          'Compared fields that differed in the selected time range: outcome (completed, declined, failed), amount (the order total), reason (the decline reason). Any mismatch is a discrepancy to read in the report before a canary starts.',
+        unit: 'short',
+        span: 8,
+        thresholds: [1],
+        series: [
+          {
+            expr: 'sum by (field) (increase(orderflow_shadow_comparisons_total{result="mismatch"}[$__range]))',
+            legend: '{{field}}',
+          },
+        ],
+      }),
+    )
+    .withPanel(
+      stat({
+        title: 'Shadow mode',
+        description: '1 while the router mirrors legacy orders to order-shadow (npm run shadow -- on).',
+        unit: 'short',
+        span: 4,
+        series: [{ expr: 'max(orderflow_shadow_enabled)', legend: 'on' }],
+      }),
+    )
     .withRow(new RowBuilder('Traces'))
     .withPanel(
       new TableBuilder()
