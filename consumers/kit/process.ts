@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { type FastifyInstance } from 'fastify';
 import { collectDefaultMetrics } from 'prom-client';
+import { DEFAULT_METRICS_OPTIONS } from '../../observability/metrics/definitions.ts';
 import { z } from 'zod';
 import { loadEventsConfig } from '../../events/config.ts';
 import { createKafkaClient, createSchemaRegistryClient } from '../../events/kafka.ts';
@@ -78,7 +79,7 @@ export async function runConsumerProcess(
   const events = loadEventsConfig();
   const db = openConsumerDatabase(join(config.DATA_DIR, `${definition.name}.db`), definition);
   const metrics = createConsumerMetrics();
-  collectDefaultMetrics({ register: metrics.registry });
+  collectDefaultMetrics({ register: metrics.registry, ...DEFAULT_METRICS_OPTIONS });
 
   const late: { consumer?: EventConsumer; targetFile?: string } = {}; // referenced by closures before they exist
   const app = createHttpApp({

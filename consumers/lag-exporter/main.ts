@@ -3,6 +3,7 @@
 // it must keep measuring while chaos hits the consumers). HTTP on KAFKA_LAG_EXPORTER_PORT (8209):
 // /metrics, /lag (JSON), /healthz, /readyz (ready = a refresh succeeded within 3 intervals).
 import { collectDefaultMetrics } from 'prom-client';
+import { DEFAULT_METRICS_OPTIONS } from '../../observability/metrics/definitions.ts';
 import { z } from 'zod';
 import { loadEventsConfig } from '../../events/config.ts';
 import { createKafkaClient } from '../../events/kafka.ts';
@@ -22,7 +23,7 @@ const events = loadEventsConfig();
 const targets = lagTargets(events.topics);
 
 const metrics = createLagMetrics();
-collectDefaultMetrics({ register: metrics.registry });
+collectDefaultMetrics({ register: metrics.registry, ...DEFAULT_METRICS_OPTIONS });
 const app = createHttpApp({
   service: lagExporter.name,
   logLevel: config.LOG_LEVEL,

@@ -176,3 +176,10 @@ export function createHttpMetrics(registry: MetricsRegistry): HttpMetrics {
   });
   return { requests, duration };
 }
+
+/**
+ * prom-client's default process metrics, with the event-loop delay sampled every 100 ms instead of its
+ * default 10 ms: a 10 ms timer woke each process 100 times a second at idle (measured ~3.7 CPU-ms a second
+ * per process against ~0.4 at 100 ms), and a lag worth alerting on is tens of milliseconds or more.
+ */
+export const DEFAULT_METRICS_OPTIONS = { eventLoopMonitoringPrecision: 100 } as const;

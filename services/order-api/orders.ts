@@ -44,8 +44,12 @@ export interface Accepted {
   readonly duplicate: boolean;
 }
 
-/** How long POST /orders waits for Temporal to accept the workflow before answering 503. */
-const START_DEADLINE_MS = 3000;
+/**
+ * How long POST /orders waits for Temporal to accept the workflow before answering 503: long enough to ride
+ * out a Temporal restart (the dev server is back in ~2 s; the client's gRPC retries and reconnects meanwhile),
+ * short of a client's usual 10 s request timeout.
+ */
+const START_DEADLINE_MS = 8000;
 
 // The order id's derivation lives in contracts/ (the canary router needs it too); re-exported for callers here.
 export { orderIdFor };
