@@ -1,10 +1,9 @@
 // Shadow mode (ADR-0047 phase 1): the switch and the mirror request, shared by the router (which mirrors the
 // legacy pipeline's orders), order-shadow (which runs them decide-only) and `npm run shadow` (which flips the
 // switch and reads the report). The switch is a JSON file under the stack's state folder, replaced atomically.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
-import { AppError } from '../platform/errors.ts';
+import { readStateFile, writeStateFile } from '../platform/state-file.ts';
 import { stateDir } from '../platform/paths.ts';
 
 /**
@@ -34,35 +33,11 @@ export const defaultShadowStatePath = (): string =>
 
 /** The switch, or undefined when shadow mode was never turned on. A damaged file is an error, never "off". */
 export function readShadowState(file: string): ShadowState | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new AppError(ShadowErrors.stateInvalid, 500, `${file} is not JSON: ${(err as Error).message}`);
-  }
-  const parsed = stateSchema.safeParse(json);
-  if (!parsed.success)
-    throw new AppError(
-      ShadowErrors.stateInvalid,
-      500,
-      `${file}: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
-    );
-  return parsed.data;
+  return readStateFile(file, stateSchema, ShadowErrors.stateInvalid);
 }
 
 export function writeShadowState(file: string, state: ShadowState): void {
-  const valid = stateSchema.parse(state);
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(valid, null, 2)}\n`);
-  renameSync(tmp, file);
+  writeStateFile(file, stateSchema, state);
 }
 
 /**

@@ -2,7 +2,7 @@
 // order-api.
 import { defineSearchAttributeKey } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { OrderState, ReviewDecision } from './types.ts';
+import type { OrderState, ProcessOrderInput, ReviewDecision } from './types.ts';
 
 export const WORKFLOW_TYPE = 'ProcessOrderWorkflow';
 
@@ -14,6 +14,18 @@ export const TASK_QUEUES = {
   /** ProcessPayment and RefundPayment (payment-worker). */
   payments: 'payments',
 } as const;
+
+/**
+ * How an order's workflow is started, wherever it is (order-api, shadow mode): the workflow id is the order
+ * id, a second start of a running order joins it (a retried POST), and an order id never runs twice.
+ */
+export const orderWorkflowStartOptions = (input: ProcessOrderInput) => ({
+  taskQueue: TASK_QUEUES.orders,
+  workflowId: input.orderId,
+  args: [input] as [ProcessOrderInput],
+  workflowIdConflictPolicy: 'USE_EXISTING' as const,
+  workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
+});
 
 export const orderStateQuery = defineQuery<OrderState>('orderState');
 

@@ -12,8 +12,8 @@ import {
 import { AppError } from '../../platform/errors.ts';
 import {
   orderStateQuery,
+  orderWorkflowStartOptions,
   reviewDecisionUpdate,
-  TASK_QUEUES,
   WORKFLOW_TYPE,
 } from '../../contracts/order/definitions.ts';
 import {
@@ -159,13 +159,7 @@ export function createOrders(deps: OrdersDeps) {
     let duplicate = existing !== undefined;
     try {
       await bounded(START_DEADLINE_MS, () =>
-        temporal.workflow.start(WORKFLOW_TYPE, {
-          taskQueue: TASK_QUEUES.orders,
-          workflowId: orderId,
-          args: [input],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        }),
+        temporal.workflow.start(WORKFLOW_TYPE, orderWorkflowStartOptions(input)),
       );
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) duplicate = true;

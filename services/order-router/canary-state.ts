@@ -1,10 +1,9 @@
 // The canary's state: which phase the rollout is in, and every decision taken so far. `npm run canary` (tools/canary)
 // writes it; the router reads it to know the share of orders the Temporal pipeline takes. A JSON file under the
 // stack's state folder, replaced atomically, so the router never reads half of it.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
-import { AppError } from '../../platform/errors.ts';
+import { readStateFile, writeStateFile } from '../../platform/state-file.ts';
 import { stateDir } from '../../platform/paths.ts';
 
 /** ADR-0047 phases 2 and 3: the Temporal pipeline's percentage of orders. 100 is the end (promoted). */
@@ -45,35 +44,11 @@ export const defaultCanaryStatePath = (): string =>
 
 /** The state, or undefined when no canary was ever started. A damaged file is an error, never "no canary". */
 export function readCanaryState(file: string): CanaryState | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new AppError(CanaryStateErrors.invalid, 500, `${file} is not JSON: ${(err as Error).message}`);
-  }
-  const parsed = stateSchema.safeParse(json);
-  if (!parsed.success)
-    throw new AppError(
-      CanaryStateErrors.invalid,
-      500,
-      `${file}: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
-    );
-  return parsed.data;
+  return readStateFile(file, stateSchema, CanaryStateErrors.invalid);
 }
 
 export function writeCanaryState(file: string, state: CanaryState): void {
-  const valid = stateSchema.parse(state);
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(valid, null, 2)}\n`);
-  renameSync(tmp, file);
+  writeStateFile(file, stateSchema, state);
 }
 
 /** The Temporal pipeline's share of new orders: none before a start or after a rollback, all once promoted. */

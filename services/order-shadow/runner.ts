@@ -3,7 +3,7 @@
 // legacy pipeline's outcome for the same order id, compares, records, counts.
 import { setTimeout as delay } from 'node:timers/promises';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { TASK_QUEUES, WORKFLOW_TYPE } from '../../contracts/order/definitions.ts';
+import { orderWorkflowStartOptions, WORKFLOW_TYPE } from '../../contracts/order/definitions.ts';
 import type { OrderRequest, ProcessOrderInput } from '../../contracts/order/types.ts';
 import { compareOutcomes, type PipelineOutcome } from './compare.ts';
 import type { ShadowMetrics } from './metrics.ts';
@@ -83,13 +83,7 @@ export function createShadowRunner(deps: ShadowRunnerDeps) {
         reviewTimeoutSeconds: SHADOW_REVIEW_TIMEOUT_SECONDS,
       };
       try {
-        await deps.temporal.workflow.start(WORKFLOW_TYPE, {
-          taskQueue: TASK_QUEUES.orders,
-          workflowId: orderId,
-          args: [input],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        });
+        await deps.temporal.workflow.start(WORKFLOW_TYPE, orderWorkflowStartOptions(input));
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
           deps.store.recordError(orderId, `shadow workflow not started: ${(err as Error).message}`);
