@@ -43,6 +43,10 @@ export function renderSummary(s: Summary): string {
       out.push(
         `${' '.repeat(9)}newest ${g.latestOrderId} at ${g.latestAt.slice(11, 19)}: ${truncate(g.sampleMessage, 90)}`,
       );
+      if (g.retryingStep)
+        out.push(
+          `${' '.repeat(9)}stuck retrying the compensation ${g.retryingStep}: the order cannot end until it succeeds`,
+        );
     }
   }
   for (const u of s.unreadable) out.push(`  could not read ${u.orderId}: ${u.reason}`);
@@ -66,7 +70,11 @@ export function renderSummary(s: Summary): string {
 }
 
 const outcomeLabel = (g: Summary['groups'][number]): string =>
-  g.outcome === 'running' ? `retrying (try ${g.attempts ?? '?'})` : g.outcome;
+  g.outcome !== 'running'
+    ? g.outcome
+    : g.retryingStep
+      ? `compensating (try ${g.attempts ?? '?'})`
+      : `retrying (try ${g.attempts ?? '?'})`;
 
 const truncate = (text: string, max: number): string =>
   text.length > max ? `${text.slice(0, max - 1)}…` : text;

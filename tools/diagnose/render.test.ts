@@ -191,6 +191,47 @@ describe('--since summary', () => {
     expect(text).not.toContain('none: every order');
   });
 
+  it('when orders retry a compensation, then they are grouped under the step that failed, the compensation named beside it', () => {
+    const shipping503 = {
+      type: 'DownstreamUnavailable',
+      message: 'shipping-service answered 503 INJECTED_FAULT: fault injected by /admin/faults (rate 1)',
+      nonRetryable: false,
+      service: 'shipping-service',
+      status: 503,
+      injectedFault: true,
+    };
+    const s = assembleSummary({
+      timelines: [],
+      retrying: [
+        {
+          orderId: 'ord_c',
+          pending: { step: 'CancelShipment', attempt: 4, lastFailure: shipping503 },
+          failed: { step: 'CreateShipment', cause: shipping503 },
+        },
+      ],
+      unreadable: [],
+      truncated: false,
+      proxies: withToxic,
+      endpoints: localEndpoints,
+      since: new Date('2026-11-25T02:45:00Z'),
+      window: '1m',
+      now: new Date('2026-11-25T02:46:00Z'),
+      tookMs: 100,
+    });
+    expect(s.groups).toEqual([
+      expect.objectContaining({
+        outcome: 'running',
+        step: 'CreateShipment',
+        retryingStep: 'CancelShipment',
+        service: 'shipping-service',
+        attempts: 4,
+      }),
+    ]);
+    const text = renderSummary(s);
+    expect(text).toMatch(/ {4}1 {2}compensating \(try 4\) +CreateShipment +DownstreamUnavailable /);
+    expect(text).toContain('stuck retrying the compensation CancelShipment');
+  });
+
   it('when no order ended badly and none is retrying, then the summary says so', () => {
     const s = assembleSummary({
       timelines: [],

@@ -16,8 +16,12 @@ import {
 } from './temporal.ts';
 import { buildTimeline, type OrderOutcome, type OrderTimeline } from './timeline.ts';
 import { isFaulty, readProxies, type ProxiesLookup, type ProxyState } from './toxiproxy.ts';
+import type { FailureInfo } from './failure-info.ts';
 import { failureCategory, type VerdictCategory } from './verdict.ts';
 import { STEP_SERVICES } from './step-services.ts';
+import { COMPENSATIONS } from '../../observability/metrics/definitions.ts';
+
+const COMPENSATION_STEPS: ReadonlySet<string> = new Set(COMPENSATIONS);
 
 export interface SummaryGroup {
   /** `running`: orders still retrying the step now (from their pending activities), not ended. */
@@ -37,12 +41,19 @@ export interface SummaryGroup {
   readonly proxyFaultNow?: string;
   /** Running groups: the highest attempt among their orders. */
   readonly attempts?: number;
+  /** Running groups whose orders retry a compensation: that compensation (`step` is what failed). */
+  readonly retryingStep?: string;
 }
 
 /** A running order whose current step has failed at least once and is being retried. */
 export interface RetryingOrder {
   readonly orderId: string;
   readonly pending: PendingStep;
+  /**
+   * When the step retried is a compensation: the ADR step that failed and its cause, from the history. The
+   * order is grouped under those (what broke), with the compensation it is stuck on beside them.
+   */
+  readonly failed?: { readonly step: string; readonly cause?: FailureInfo };
 }
 
 export interface Summary {
@@ -99,10 +110,12 @@ export async function summarizeSince(
   const counts = orderCounts(client, since).catch(() => undefined); // a nicety: never fail the summary for it
   // While a fault lasts, orders retry before any ends badly: those are the first evidence of it.
   let retryingError: string | undefined;
-  const retrying = retryingOrders(client, new Date(Date.now() - STALLED_AFTER_MS)).catch((err: unknown) => {
-    retryingError = err instanceof Error ? err.message : String(err); // said in the summary, never fatal
-    return [] as RetryingOrder[];
-  });
+  const retrying = retryingOrders(client, endpoints, new Date(Date.now() - STALLED_AFTER_MS)).catch(
+    (err: unknown) => {
+      retryingError = err instanceof Error ? err.message : String(err); // said in the summary, never fatal
+      return [] as RetryingOrder[];
+    },
+  );
   const { orders, truncated } = await ordersEndedBadlySince(client, since, limit);
   const timelines: OrderTimeline[] = [];
   const unreadable: { orderId: string; reason: string }[] = [];
@@ -137,15 +150,35 @@ export async function summarizeSince(
   });
 }
 
-async function retryingOrders(client: Client, stalledBefore: Date): Promise<RetryingOrder[]> {
+async function retryingOrders(
+  client: Client,
+  endpoints: Endpoints,
+  stalledBefore: Date,
+): Promise<RetryingOrder[]> {
   const ids = await ordersStalledSince(client, stalledBefore, MAX_STALLED);
   const found: RetryingOrder[] = [];
   await pMap(
     ids,
     async (orderId) => {
       const steps = await pendingSteps(client, orderId).catch(() => [] as PendingStep[]);
-      for (const pending of steps)
-        if (pending.attempt > 1 && pending.lastFailure) found.push({ orderId, pending });
+      for (const pending of steps) {
+        if (pending.attempt <= 1 || !pending.lastFailure) continue;
+        if (!COMPENSATION_STEPS.has(pending.step)) {
+          found.push({ orderId, pending });
+          continue;
+        }
+        // A compensation retrying (e.g. CancelShipment while shipping is down): name the step that failed.
+        const timeline = await fetchOrderHistory(client, endpoints, orderId)
+          .then((history) => buildTimeline(orderId, history))
+          .catch(() => undefined);
+        found.push({
+          orderId,
+          pending,
+          ...(timeline?.failedStep
+            ? { failed: { step: timeline.failedStep, ...(timeline.cause ? { cause: timeline.cause } : {}) } }
+            : {}),
+        });
+      }
     },
     { concurrency: HISTORY_CONCURRENCY },
   );
@@ -200,11 +233,13 @@ export function assembleSummary(input: SummaryInput): Summary {
     });
   }
   for (const r of input.retrying ?? []) {
-    const cause = r.pending.lastFailure;
-    const proxy = faultyProxyOnPath(input.proxies, r.pending.step, cause?.service);
+    const step = r.failed?.step ?? r.pending.step;
+    const cause = r.failed ? (r.failed.cause ?? r.pending.lastFailure) : r.pending.lastFailure;
+    const proxy = faultyProxyOnPath(input.proxies, step, cause?.service);
     const group = {
       outcome: 'running' as const,
-      step: r.pending.step,
+      step,
+      ...(r.failed ? { retryingStep: r.pending.step } : {}),
       cause: cause?.type ?? 'unknown',
       category: failureCategory({ cause, faultyProxies: proxy ? [proxy] : [] }),
       ...(cause?.service ? { service: cause.service } : {}),
