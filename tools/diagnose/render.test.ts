@@ -3,7 +3,7 @@ import { assembleDiagnosis } from './diagnosis.ts';
 import { renderJson } from './render-json.ts';
 import { renderSummary } from './render-summary.ts';
 import { duration, renderDiagnosis } from './render-text.ts';
-import { assembleSummary } from './summary.ts';
+import { assembleSummary, type SummaryInput } from './summary.ts';
 import { localEndpoints, recordedTimeline } from '../../test/support/diagnose.ts';
 import type { ProxiesLookup } from './toxiproxy.ts';
 
@@ -101,6 +101,31 @@ describe('JSON renderer', () => {
   });
 });
 
+/** The last failure of a step while shipping-service answers 503 (an /admin/faults fault). */
+const shipping503 = {
+  type: 'DownstreamUnavailable',
+  message: 'shipping-service answered 503 INJECTED_FAULT: fault injected by /admin/faults (rate 1)',
+  nonRetryable: false,
+  service: 'shipping-service',
+  status: 503,
+  injectedFault: true,
+};
+
+/** A summary of the last minute with nothing ended, Toxiproxy answering: what the live-order cases vary. */
+const liveSummary = (input: Pick<SummaryInput, 'retrying'>) =>
+  assembleSummary({
+    timelines: [],
+    unreadable: [],
+    truncated: false,
+    proxies: withToxic,
+    endpoints: localEndpoints,
+    since: new Date('2026-11-25T02:45:00Z'),
+    window: '1m',
+    now: new Date('2026-11-25T02:46:00Z'),
+    tookMs: 100,
+    ...input,
+  });
+
 describe('--since summary', () => {
   it('when orders ended badly, then they are grouped by outcome, step and cause, largest first, with the newest example', () => {
     const timelines = [
@@ -148,28 +173,11 @@ describe('--since summary', () => {
   });
 
   it('when orders are retrying a failed step, then they are a group of their own before any order has ended', () => {
-    const shippingDown = {
-      type: 'DownstreamUnavailable',
-      message: 'shipping-service answered 503 SERVICE_UNAVAILABLE: injected fault',
-      nonRetryable: false,
-      service: 'shipping-service',
-      status: 503,
-      injectedFault: true,
-    };
-    const s = assembleSummary({
-      timelines: [],
+    const s = liveSummary({
       retrying: [
-        { orderId: 'ord_a', pending: { step: 'CreateShipment', attempt: 3, lastFailure: shippingDown } },
-        { orderId: 'ord_b', pending: { step: 'CreateShipment', attempt: 5, lastFailure: shippingDown } },
+        { orderId: 'ord_a', pending: { step: 'CreateShipment', attempt: 3, lastFailure: shipping503 } },
+        { orderId: 'ord_b', pending: { step: 'CreateShipment', attempt: 5, lastFailure: shipping503 } },
       ],
-      unreadable: [],
-      truncated: false,
-      proxies: withToxic,
-      endpoints: localEndpoints,
-      since: new Date('2026-11-25T02:45:00Z'),
-      window: '1m',
-      now: new Date('2026-11-25T02:46:00Z'),
-      tookMs: 100,
     });
     expect(s.retrying).toBe(2);
     expect(s.groups).toEqual([
@@ -192,16 +200,7 @@ describe('--since summary', () => {
   });
 
   it('when orders retry a compensation, then they are grouped under the step that failed, the compensation named beside it', () => {
-    const shipping503 = {
-      type: 'DownstreamUnavailable',
-      message: 'shipping-service answered 503 INJECTED_FAULT: fault injected by /admin/faults (rate 1)',
-      nonRetryable: false,
-      service: 'shipping-service',
-      status: 503,
-      injectedFault: true,
-    };
-    const s = assembleSummary({
-      timelines: [],
+    const s = liveSummary({
       retrying: [
         {
           orderId: 'ord_c',
@@ -209,14 +208,6 @@ describe('--since summary', () => {
           failed: { step: 'CreateShipment', cause: shipping503 },
         },
       ],
-      unreadable: [],
-      truncated: false,
-      proxies: withToxic,
-      endpoints: localEndpoints,
-      since: new Date('2026-11-25T02:45:00Z'),
-      window: '1m',
-      now: new Date('2026-11-25T02:46:00Z'),
-      tookMs: 100,
     });
     expect(s.groups).toEqual([
       expect.objectContaining({
@@ -233,18 +224,7 @@ describe('--since summary', () => {
   });
 
   it('when no order ended badly and none is retrying, then the summary says so', () => {
-    const s = assembleSummary({
-      timelines: [],
-      retrying: [],
-      unreadable: [],
-      truncated: false,
-      proxies: withToxic,
-      endpoints: localEndpoints,
-      since: new Date('2026-11-25T02:45:00Z'),
-      window: '1m',
-      now: new Date('2026-11-25T02:46:00Z'),
-      tookMs: 100,
-    });
+    const s = liveSummary({ retrying: [] });
     expect(s.groups).toEqual([]);
     expect(renderSummary(s)).toContain('none: every order in the window completed or is still running');
   });

@@ -201,65 +201,74 @@ export interface SummaryInput {
   readonly tookMs: number;
 }
 
+/** One order's place in the summary: what it failed at and why, and how it ranks within its group. */
+interface GroupEntry {
+  readonly outcome: OrderOutcome;
+  readonly step: string;
+  readonly retryingStep?: string;
+  readonly cause: FailureInfo | undefined;
+  readonly orderId: string;
+  readonly at: string;
+  /** Ranks orders within a group: the highest is the group's example. */
+  readonly rank: string | number;
+  readonly attempt?: number;
+}
+
+function addToGroup(groups: Map<string, SummaryGroup>, proxies: ProxiesLookup, e: GroupEntry): void {
+  const { cause } = e;
+  const proxy = faultyProxyOnPath(proxies, e.step, cause?.service);
+  const group = {
+    outcome: e.outcome,
+    step: e.step,
+    ...(e.retryingStep ? { retryingStep: e.retryingStep } : {}),
+    cause: cause?.type ?? 'unknown',
+    category: failureCategory({ cause, faultyProxies: proxy ? [proxy] : [] }),
+    ...(cause?.service ? { service: cause.service } : {}),
+    ...(cause?.status !== undefined ? { status: cause.status } : {}),
+    injectedFault: cause?.injectedFault === true,
+  };
+  const key = JSON.stringify(group);
+  const seen = groups.get(key);
+  const seenRank = seen ? (e.attempt !== undefined ? (seen.attempts ?? 0) : seen.latestAt) : undefined;
+  const newest = seenRank === undefined || e.rank >= seenRank;
+  groups.set(key, {
+    ...group,
+    count: (seen?.count ?? 0) + 1,
+    latestOrderId: newest ? e.orderId : seen!.latestOrderId,
+    latestAt: newest ? e.at : seen!.latestAt,
+    sampleMessage: newest ? (cause?.message ?? '') : seen!.sampleMessage,
+    // Only where it could be the cause: a toxic does not explain a decline.
+    ...(proxy && group.category === 'network-fault'
+      ? { proxyFaultNow: proxy.enabled ? `toxics on proxy ${proxy.name}` : `proxy ${proxy.name} disabled` }
+      : {}),
+    ...(e.attempt !== undefined ? { attempts: Math.max(seen?.attempts ?? 0, e.attempt) } : {}),
+  });
+}
+
 export function assembleSummary(input: SummaryInput): Summary {
   const faulty = input.proxies.status === 'ok' ? input.proxies.proxies.filter(isFaulty) : [];
   const groups = new Map<string, SummaryGroup>();
   for (const t of input.timelines) {
-    const cause = t.cause;
-    const proxy = faultyProxyOnPath(input.proxies, t.failedStep, cause?.service);
-    const group = {
+    const at = t.closedAt ?? t.startedAt;
+    addToGroup(groups, input.proxies, {
       outcome: t.outcome,
       step: t.failedStep ?? '?',
-      cause: cause?.type ?? 'unknown',
-      category: failureCategory({ cause, faultyProxies: proxy ? [proxy] : [] }),
-      ...(cause?.service ? { service: cause.service } : {}),
-      ...(cause?.status !== undefined ? { status: cause.status } : {}),
-      injectedFault: cause?.injectedFault === true,
-    };
-    const key = JSON.stringify(group);
-    const at = t.closedAt ?? t.startedAt;
-    const seen = groups.get(key);
-    const newest = !seen || at > seen.latestAt;
-    groups.set(key, {
-      ...group,
-      count: (seen?.count ?? 0) + 1,
-      latestOrderId: newest ? t.orderId : seen.latestOrderId,
-      latestAt: newest ? at : seen.latestAt,
-      sampleMessage: newest ? (cause?.message ?? '') : seen.sampleMessage,
-      // Only where it could be the cause: a toxic does not explain a decline.
-      ...(proxy && group.category === 'network-fault'
-        ? { proxyFaultNow: proxy.enabled ? `toxics on proxy ${proxy.name}` : `proxy ${proxy.name} disabled` }
-        : {}),
+      cause: t.cause,
+      orderId: t.orderId,
+      at,
+      rank: at,
     });
   }
   for (const r of input.retrying ?? []) {
-    const step = r.failed?.step ?? r.pending.step;
-    const cause = r.failed ? (r.failed.cause ?? r.pending.lastFailure) : r.pending.lastFailure;
-    const proxy = faultyProxyOnPath(input.proxies, step, cause?.service);
-    const group = {
-      outcome: 'running' as const,
-      step,
+    addToGroup(groups, input.proxies, {
+      outcome: 'running',
+      step: r.failed?.step ?? r.pending.step,
       ...(r.failed ? { retryingStep: r.pending.step } : {}),
-      cause: cause?.type ?? 'unknown',
-      category: failureCategory({ cause, faultyProxies: proxy ? [proxy] : [] }),
-      ...(cause?.service ? { service: cause.service } : {}),
-      ...(cause?.status !== undefined ? { status: cause.status } : {}),
-      injectedFault: cause?.injectedFault === true,
-    };
-    const key = JSON.stringify(group);
-    const seen = groups.get(key);
-    const attempts = Math.max(seen?.attempts ?? 0, r.pending.attempt);
-    const newest = !seen || r.pending.attempt >= (seen.attempts ?? 0);
-    groups.set(key, {
-      ...group,
-      count: (seen?.count ?? 0) + 1,
-      latestOrderId: newest ? r.orderId : seen.latestOrderId,
-      latestAt: input.now.toISOString(),
-      sampleMessage: newest ? (cause?.message ?? '') : seen.sampleMessage,
-      ...(proxy && group.category === 'network-fault'
-        ? { proxyFaultNow: proxy.enabled ? `toxics on proxy ${proxy.name}` : `proxy ${proxy.name} disabled` }
-        : {}),
-      attempts,
+      cause: r.failed ? (r.failed.cause ?? r.pending.lastFailure) : r.pending.lastFailure,
+      orderId: r.orderId,
+      at: input.now.toISOString(),
+      rank: r.pending.attempt,
+      attempt: r.pending.attempt,
     });
   }
   const query = endedBadlyQuery(input.since);
