@@ -24,7 +24,7 @@ import {
 } from './alertmanager-swap.ts';
 
 const workDir = mkdtempSync(join(tmpdir(), 'orderflow-drill-am-'));
-afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+afterAll(() => rmSync(workDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }));
 const template = readFileSync(templatePath, 'utf8');
 
 describe('drill timings for Alertmanager', () => {
@@ -91,7 +91,16 @@ describe('a private Alertmanager in drill time, delivering to the alert-receiver
   }, 40_000);
 
   afterAll(async () => {
-    alertmanager?.kill('SIGTERM');
+    // Wait for it to exit: on SIGTERM Alertmanager writes its state into workDir, which the file's last
+    // afterAll removes (a race that failed a fresh-clone run with ENOTEMPTY).
+    const child = alertmanager;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
     await new Promise((resolve) => receiver.close(resolve));
   });
 
