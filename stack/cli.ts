@@ -145,10 +145,14 @@ async function test(): Promise<number> {
           numPassedTests: number;
           numFailedTests: number;
           numPendingTests: number;
+          numFailedTestSuites?: number;
         };
         totals.passed += r.numPassedTests;
         totals.failed += r.numFailedTests;
         totals.skipped += r.numPendingTests;
+        // A file can fail with every test passed (an error in a hook): the run fails, so the line says so.
+        if (phaseCode !== 0 && r.numFailedTests === 0)
+          totals.failed += Math.max(1, r.numFailedTestSuites ?? 0);
       } else if (phaseCode !== 0) {
         totals.failed += 1; // the runner died before reporting: count it, never hide it
       }
